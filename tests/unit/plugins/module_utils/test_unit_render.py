@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Golden-file tests for the systemd / supervisor / upstart renderers.
+
+Regenerate the golden files after an intended change with
+``UPDATE_GOLDEN=1 .venv/bin/pytest tests/unit/plugins/module_utils/test_unit_render.py``
+and review the diff.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+
+from ansible_collections.dockyard.docker.plugins.module_utils import unit_render as ur
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
+
+CASES = {
+    # The seed's example: redis_server stopped with `docker stop -t 2`.
+    "systemd_redis_server.service": dict(name="redis_server", stop_timeout=2),
+    "systemd_full.service": dict(
+        name="web-1", manager="systemd", stop_timeout=30, restart="on-failure", restart_sec=3,
+        unit_name="web.service", after=["network-online.target", "docker.service"],
+        requires=["postgres.service"], wants=["network-online.target"],
+        description="Web front 100% up", docker_bin="/usr/local/bin/docker",
+    ),
+    "supervisor_redis_server.conf": dict(name="redis_server", manager="supervisor", stop_timeout=2),
+    "supervisor_disabled_on_failure.conf": dict(
+        name="worker.a", manager="supervisor", enabled=False, restart="on-failure", unit_name="jobs",
+    ),
+    "upstart_redis_server.conf": dict(name="redis_server", manager="upstart", stop_timeout=2),
+    "upstart_manual_no_respawn.conf": dict(name="batch", manager="upstart", enabled=False, restart="no"),
+    "upstart_on_failure.conf": dict(name="batch", manager="upstart", restart="on-failure"),
+}
+
+
+@pytest.mark.parametrize("golden", sorted(CASES))
+def test_golden(golden):
+    text = ur.render(ur.build_spec(**CASES[golden]))
+    path = os.path.join(GOLDEN, golden)
+    if os.environ.get("UPDATE_GOLDEN"):
+        with open(path, "w") as handle:
+            handle.write(text)
+    with open(path) as handle:
+        assert text == handle.read()
+
+
+@pytest.mark.parametrize("golden", sorted(CASES))
+def test_render_is_deterministic(golden):
+    first = ur.render(ur.build_spec(**CASES[golden]))
+    second = ur.render(ur.build_spec(**dict(CASES[golden])))
+    assert first == second
+
+
+def test_systemd_contract_lines():
+    text = ur.render(ur.build_spec(name="redis_server", stop_timeout=2))
+    lines = text.splitlines()
+    assert "ExecStart=/usr/bin/docker start -a redis_server" in lines
+    assert "ExecStop=/usr/bin/docker stop -t 2 redis_server" in lines
+    assert "Requires=docker.service" in lines
+    assert "After=docker.service" in lines
+    assert "Restart=always" in lines
+    assert "WantedBy=multi-user.target" in lines
+    timeout = [int(x.split("=")[1]) for x in lines if x.startswith("TimeoutStopSec=")]
+    assert timeout and timeout[0] > 2
+
+
+def test_systemd_user_dependencies_merge_without_duplicates():
+    spec = ur.build_spec(name="app1", after=["docker.service", "a.service", "a.service"], requires=["b.mount"])
+    text = ur.render(spec)
+    assert "After=docker.service a.service\n" in text
+    assert "Requires=docker.service b.mount\n" in text
+    assert "Wants=" not in text
+
+
+def test_supervisor_stopwaitsecs_longer_than_stop_timeout():
+    text = ur.render(ur.build_spec(name="app1", manager="supervisor", stop_timeout=7))
+    assert "stopwaitsecs=17\n" in text
+    assert "/usr/bin/docker stop -t 7 app1" in text
+    assert "/usr/bin/docker start -a app1 & wait $!" in text
+    # supervisor's ini parser treats " ;" and " #" as inline comments
+    command = [x for x in text.splitlines() if x.startswith("command=")][0]
+    assert " ;" not in command and " #" not in command
+
+
+def test_supervisor_restart_mapping():
+    for restart, expected in (("always", "true"), ("on-failure", "unexpected"), ("no", "false")):
+        text = ur.render(ur.build_spec(name="app1", manager="supervisor", restart=restart))
+        assert "autorestart=%s\n" % expected in text
+
+
+def test_defaults_names_and_paths():
+    for manager, dest in (
+        ("systemd", "/etc/systemd/system/docker-redis.service"),
+        ("supervisor", "/etc/supervisor/conf.d/docker-redis.conf"),
+        ("upstart", "/etc/init/docker-redis.conf"),
+    ):
+        spec = ur.build_spec(name="redis", manager=manager)
+        assert spec["unit_name"] == "docker-redis"
+        assert spec["dest"] == dest
+        assert spec["stop_timeout"] == 10
+        assert spec["restart"] == "always"
+
+
+def test_unit_name_from_dest_and_suffix():
+    spec = ur.build_spec(name="redis", dest="/usr/local/lib/systemd/system/cache.service")
+    assert spec["unit_name"] == "cache"
+    spec = ur.build_spec(name="redis", unit_name="cache.service")
+    assert spec["unit_name"] == "cache"
+    assert spec["dest"] == "/etc/systemd/system/cache.service"
+    spec = ur.build_spec(name="redis", manager="supervisor", unit_name="cache", dest="/etc/supervisord.d/x.ini")
+    assert spec["unit_name"] == "cache"
+    assert spec["dest"] == "/etc/supervisord.d/x.ini"
+
+
+@pytest.mark.parametrize(
+    "kwargs, option, fragment",
+    [
+        (dict(manager="runit"), "manager", "systemd, supervisor, upstart"),
+        (dict(stop_timeout=-5), "stop_timeout", "between 0 and 86400, got -5"),
+        (dict(stop_timeout="5"), "stop_timeout", "must be an integer"),
+        (dict(restart_sec=-1), "restart_sec", "between 0 and 86400"),
+        (dict(restart="sometimes"), "restart", "no, always, on-success"),
+        (dict(manager="supervisor", restart="on-abort"), "restart", "always, on-failure, no"),
+        (dict(manager="upstart", restart_sec=3), "restart_sec", "only applies to manager=systemd"),
+        (dict(manager="supervisor", after=["x.service"]), "after", "only applies to manager=systemd"),
+        (dict(name="bad name"), "name", "[a-zA-Z0-9][a-zA-Z0-9_.-]+"),
+        (dict(name="x"), "name", "Docker container name"),
+        (dict(unit_name="docker"), "unit_name", "engine's own unit"),
+        (dict(unit_name="docker.service"), "unit_name", "engine's own unit"),
+        (dict(unit_name="a b"), "unit_name", "letters, digits"),
+        (dict(dest="relative/x.service"), "dest", "absolute path"),
+        (dict(dest="/etc/systemd/system/x.conf"), "dest", "ending in .service"),
+        (dict(unit_name="a", dest="/etc/systemd/system/b.service"), "dest", "does not match unit_name"),
+        (dict(after=["bad unit"]), "after", "not a systemd unit name"),
+        (dict(docker_bin="docker"), "docker_bin", "absolute path"),
+        (dict(docker_bin="/usr/bin/doc ker"), "docker_bin", "no spaces"),
+        (dict(description="two\nlines"), "description", "one line"),
+    ],
+)
+def test_validation_errors_name_option_and_accepted_values(kwargs, option, fragment):
+    args = dict(name="redis_server")
+    args.update(kwargs)
+    with pytest.raises(ur.UnitSpecError) as err:
+        ur.build_spec(**args)
+    assert err.value.option == option
+    assert fragment in str(err.value)
+    assert option in str(err.value)
