@@ -1,0 +1,575 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure logic for ``swarm_service``: validate options, build the engine's ServiceSpec, compare specs.
+
+Nothing here talks to an engine.  The module resolves names (networks, secrets,
+configs) to IDs and passes them in; this file turns module options into the
+JSON the engine stores (``docker service inspect`` ``.Spec``) and tells whether
+an existing service already matches, so that a re-run with the same options
+triggers no service update.
+
+Comparison rule: only what the user specified is compared.  Inside a section
+the user gave (``update_config``, a mount, ...), keys the user left out are not
+compared (the engine fills defaults there); user maps (labels, driver options)
+are compared as a whole; a missing key equals an empty/false/zero value.
+To clear a list (for example all published ports) give an empty list.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import re
+import shlex
+
+
+class SpecError(ValueError):
+    """An option value that cannot become a valid service spec."""
+
+
+MODES = ("replicated", "global")
+ENDPOINT_MODES = ("vip", "dnsrr")
+PUBLISH_MODES = ("ingress", "host")
+PROTOCOLS = ("tcp", "udp", "sctp")
+UPDATE_FAILURE_ACTIONS = ("continue", "pause", "rollback")
+ROLLBACK_FAILURE_ACTIONS = ("continue", "pause")
+ORDERS = ("stop-first", "start-first")
+RESTART_CONDITIONS = ("none", "on-failure", "any")
+MOUNT_TYPES = ("volume", "bind", "tmpfs")
+
+# Paths whose value is a user map: compared and replaced as a whole.
+MAP_PATHS = (
+    "Labels",
+    "TaskTemplate.ContainerSpec.Labels",
+    "TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Options",
+    "TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.Labels",
+)
+# Lists whose order carries no meaning: compared sorted.
+UNORDERED_PATHS = {
+    "TaskTemplate.ContainerSpec.Env": None,
+    "TaskTemplate.Placement.Constraints": None,
+    "TaskTemplate.Networks": "Target",
+    "TaskTemplate.ContainerSpec.Secrets": "SecretName",
+    "TaskTemplate.ContainerSpec.Configs": "ConfigName",
+}
+
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)")
+_DURATION_NS = {"ns": 1, "us": 1000, "ms": 10 ** 6, "s": 10 ** 9, "m": 60 * 10 ** 9, "h": 3600 * 10 ** 9}
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
+
+
+def parse_duration(value, option):
+    """``10s``, ``1m30s``, ``500ms`` or a number of seconds -> nanoseconds (int)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise SpecError("%s: expected a duration such as 10s, 1m30s, 500ms or seconds, got %r" % (option, value))
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise SpecError("%s: a duration cannot be negative (got %r)" % (option, value))
+        return int(value * 10 ** 9)
+    text = str(value).strip()
+    if re.match(r"^\d+(\.\d+)?$", text):
+        return int(float(text) * 10 ** 9)
+    pos = 0
+    total = 0
+    for match in _DURATION_RE.finditer(text):
+        if match.start() != pos:
+            break
+        total += float(match.group(1)) * _DURATION_NS[match.group(2)]
+        pos = match.end()
+    if pos != len(text) or not text:
+        raise SpecError("%s: expected a duration such as 10s, 1m30s, 500ms or seconds, got %r" % (option, value))
+    return int(total)
+
+
+def parse_size(value, option):
+    """``512m``, ``1g``, ``1048576`` -> bytes (int)."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    match = re.match(r"^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$", text)
+    if not match or isinstance(value, bool):
+        raise SpecError("%s: expected a size such as 512m, 1g or a number of bytes, got %r" % (option, value))
+    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)])
+
+
+def _choice(value, choices, option):
+    if value is not None and value not in choices:
+        raise SpecError("%s: %r is not accepted; use one of: %s" % (option, value, ", ".join(choices)))
+    return value
+
+
+def _nonneg_int(value, option):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise SpecError("%s must be an integer >= 0, got %r" % (option, value))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SpecError("%s must be an integer >= 0, got %r" % (option, value))
+    if number < 0:
+        raise SpecError("%s must be an integer >= 0, got %d" % (option, number))
+    return number
+
+
+def _put(target, key, value):
+    if value is not None:
+        target[key] = value
+
+
+def _env_list(env):
+    if env is None:
+        return None
+    if isinstance(env, dict):
+        items = []
+        for key, value in env.items():
+            if value is None:
+                raise SpecError("env: variable %s has no value (use an empty string)" % key)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            items.append("%s=%s" % (key, value))
+        return sorted(items)
+    if isinstance(env, list):
+        for item in env:
+            if not isinstance(item, str) or "=" not in item:
+                raise SpecError("env: list items must be KEY=VALUE strings, got %r" % (item,))
+        return sorted(env)
+    raise SpecError("env must be a dict or a list of KEY=VALUE strings")
+
+
+def _str_map(value, option):
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SpecError("%s must be a dict" % option)
+    return dict((str(k), "" if v is None else str(v)) for k, v in value.items())
+
+
+def _command(value, option):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return shlex.split(value)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    raise SpecError("%s must be a string or a list of strings" % option)
+
+
+def _update_config(value, option, failure_actions):
+    if value is None:
+        return None
+    out = {}
+    _put(out, "Parallelism", _nonneg_int(value.get("parallelism"), option + ".parallelism"))
+    _put(out, "Delay", parse_duration(value.get("delay"), option + ".delay"))
+    _put(out, "FailureAction", _choice(value.get("failure_action"), failure_actions, option + ".failure_action"))
+    _put(out, "Monitor", parse_duration(value.get("monitor"), option + ".monitor"))
+    ratio = value.get("max_failure_ratio")
+    if ratio is not None:
+        try:
+            ratio = float(ratio)
+        except (TypeError, ValueError):
+            raise SpecError("%s.max_failure_ratio must be a number between 0 and 1" % option)
+        if not 0 <= ratio <= 1:
+            raise SpecError("%s.max_failure_ratio must be between 0 and 1, got %s" % (option, ratio))
+        out["MaxFailureRatio"] = ratio
+    _put(out, "Order", _choice(value.get("order"), ORDERS, option + ".order"))
+    return out
+
+
+def _restart_config(value):
+    if value is None:
+        return None
+    out = {}
+    _put(out, "Condition", _choice(value.get("condition"), RESTART_CONDITIONS, "restart_config.condition"))
+    _put(out, "Delay", parse_duration(value.get("delay"), "restart_config.delay"))
+    _put(out, "MaxAttempts", _nonneg_int(value.get("max_attempts"), "restart_config.max_attempts"))
+    _put(out, "Window", parse_duration(value.get("window"), "restart_config.window"))
+    return out
+
+
+def _healthcheck(value):
+    if value is None:
+        return None
+    out = {}
+    test = value.get("test")
+    if test is not None:
+        if isinstance(test, str):
+            test = ["CMD-SHELL", test]
+        elif isinstance(test, list) and test:
+            test = [str(t) for t in test]
+            if test[0] not in ("NONE", "CMD", "CMD-SHELL"):
+                test = ["CMD"] + test
+        else:
+            raise SpecError("healthcheck.test must be a command string or a non-empty list")
+        out["Test"] = test
+    _put(out, "Interval", parse_duration(value.get("interval"), "healthcheck.interval"))
+    _put(out, "Timeout", parse_duration(value.get("timeout"), "healthcheck.timeout"))
+    _put(out, "Retries", _nonneg_int(value.get("retries"), "healthcheck.retries"))
+    _put(out, "StartPeriod", parse_duration(value.get("start_period"), "healthcheck.start_period"))
+    return out
+
+
+def _placement(value):
+    if value is None:
+        return None
+    out = {}
+    constraints = value.get("constraints")
+    if constraints is not None:
+        out["Constraints"] = sorted(str(c) for c in constraints)
+    prefs = value.get("preferences")
+    if prefs is not None:
+        rendered = []
+        for pref in prefs:
+            if not isinstance(pref, dict) or list(pref.keys()) != ["spread"]:
+                raise SpecError("placement.preferences: each item must be {spread: node.labels.NAME}, got %r" % (pref,))
+            rendered.append({"Spread": {"SpreadDescriptor": str(pref["spread"])}})
+        out["Preferences"] = rendered
+    _put(out, "MaxReplicas", _nonneg_int(value.get("max_replicas"), "placement.max_replicas"))
+    return out
+
+
+def _resource_block(value, option):
+    if value is None:
+        return None
+    out = {}
+    cpus = value.get("cpus")
+    if cpus is not None:
+        try:
+            cpus = float(cpus)
+        except (TypeError, ValueError):
+            raise SpecError("%s.cpus must be a number such as 0.5" % option)
+        if cpus < 0:
+            raise SpecError("%s.cpus cannot be negative" % option)
+        out["NanoCPUs"] = int(round(cpus * 10 ** 9))
+    _put(out, "MemoryBytes", parse_size(value.get("memory"), option + ".memory"))
+    return out
+
+
+def _resources(value):
+    if value is None:
+        return None
+    out = {}
+    _put(out, "Limits", _resource_block(value.get("limits"), "resources.limits"))
+    _put(out, "Reservations", _resource_block(value.get("reservations"), "resources.reservations"))
+    return out
+
+
+def _mounts(value):
+    if value is None:
+        return None
+    out = []
+    for index, mount in enumerate(value):
+        where = "mounts[%d]" % index
+        mtype = _choice(mount.get("type") or "volume", MOUNT_TYPES, where + ".type")
+        target = mount.get("target")
+        if not target:
+            raise SpecError("%s.target is required" % where)
+        source = mount.get("source")
+        item = {"Type": mtype, "Target": target}
+        if mtype == "bind" and not source:
+            raise SpecError("%s: a bind mount needs source (a path on every node)" % where)
+        if mtype == "tmpfs" and source:
+            raise SpecError("%s: a tmpfs mount takes no source" % where)
+        if mtype != "volume" and (mount.get("driver") or mount.get("driver_opts") or mount.get("labels")):
+            raise SpecError("%s: driver, driver_opts and labels apply to type volume only" % where)
+        if mtype != "tmpfs" and (mount.get("tmpfs_size") is not None or mount.get("tmpfs_mode") is not None):
+            raise SpecError("%s: tmpfs_size and tmpfs_mode apply to type tmpfs only" % where)
+        _put(item, "Source", source)
+        item["ReadOnly"] = bool(mount.get("readonly"))
+        if mtype == "volume" and (mount.get("driver") or mount.get("driver_opts") or mount.get("labels")):
+            vol = {}
+            if mount.get("driver") or mount.get("driver_opts"):
+                driver = {"Name": mount.get("driver") or "local"}
+                _put(driver, "Options", _str_map(mount.get("driver_opts"), where + ".driver_opts"))
+                vol["DriverConfig"] = driver
+            _put(vol, "Labels", _str_map(mount.get("labels"), where + ".labels"))
+            item["VolumeOptions"] = vol
+        if mtype == "tmpfs":
+            tmpfs = {}
+            _put(tmpfs, "SizeBytes", parse_size(mount.get("tmpfs_size"), where + ".tmpfs_size"))
+            mode = mount.get("tmpfs_mode")
+            if mode is not None:
+                tmpfs["Mode"] = _file_mode(mode, where + ".tmpfs_mode")
+            if tmpfs:
+                item["TmpfsOptions"] = tmpfs
+        out.append(item)
+    return out
+
+
+def _file_mode(value, option):
+    if isinstance(value, str):
+        try:
+            return int(value, 8)
+        except ValueError:
+            raise SpecError("%s must be an octal mode such as '0440', got %r" % (option, value))
+    return _nonneg_int(value, option)
+
+
+def _references(value, kind, ids):
+    """secrets/configs: [{secret_name|config_name, filename, uid, gid, mode}] -> engine references."""
+    if value is None:
+        return None
+    name_key = "%s_name" % kind
+    out = []
+    for index, ref in enumerate(value):
+        where = "%ss[%d]" % (kind, index)
+        name = ref.get(name_key)
+        if not name:
+            raise SpecError("%s.%s is required" % (where, name_key))
+        if name not in ids:
+            raise SpecError("%s: %s %r does not exist in the swarm; create it first (dockyard.docker.swarm_%s)"
+                            % (where, kind, name, kind))
+        default_mode = 0o444
+        item = {
+            "File": {
+                "Name": ref.get("filename") or name,
+                "UID": str(ref.get("uid") if ref.get("uid") is not None else 0),
+                "GID": str(ref.get("gid") if ref.get("gid") is not None else 0),
+                "Mode": _file_mode(ref.get("mode"), where + ".mode") if ref.get("mode") is not None else default_mode,
+            },
+            "%sID" % kind.capitalize(): ids[name],
+            "%sName" % kind.capitalize(): name,
+        }
+        out.append(item)
+    return sorted(out, key=lambda r: r["%sName" % kind.capitalize()])
+
+
+def _networks(value, ids):
+    if value is None:
+        return None
+    out = []
+    for index, net in enumerate(value):
+        if isinstance(net, str):
+            net = {"name": net}
+        if not isinstance(net, dict) or not net.get("name"):
+            raise SpecError("networks[%d] must be a network name or {name, aliases}" % index)
+        name = net["name"]
+        if name not in ids:
+            raise SpecError("networks[%d]: network %r does not exist; create it (driver overlay) first" % (index, name))
+        item = {"Target": ids[name]}
+        if net.get("aliases"):
+            item["Aliases"] = [str(a) for a in net["aliases"]]
+        out.append(item)
+    return sorted(out, key=lambda n: n["Target"])
+
+
+def _endpoint(params):
+    mode = _choice(params.get("endpoint_mode"), ENDPOINT_MODES, "endpoint_mode")
+    publish = params.get("publish")
+    if mode is None and publish is None:
+        return None
+    out = {}
+    _put(out, "Mode", mode)
+    if publish is not None:
+        ports = []
+        for index, port in enumerate(publish):
+            where = "publish[%d]" % index
+            target = _nonneg_int(port.get("target_port"), where + ".target_port")
+            if not target:
+                raise SpecError("%s.target_port is required (the port inside the task)" % where)
+            item = {
+                "Protocol": _choice(port.get("protocol") or "tcp", PROTOCOLS, where + ".protocol"),
+                "TargetPort": target,
+                "PublishMode": _choice(port.get("mode") or "ingress", PUBLISH_MODES, where + ".mode"),
+            }
+            published = _nonneg_int(port.get("published_port"), where + ".published_port")
+            if published:
+                item["PublishedPort"] = published
+            ports.append(item)
+        if mode == "dnsrr" and any(p["PublishMode"] == "ingress" for p in ports):
+            raise SpecError(
+                "endpoint_mode dnsrr cannot publish through the ingress routing mesh: set mode: host on every "
+                "publish item, or use endpoint_mode: vip"
+            )
+        out["Ports"] = ports
+    return out
+
+
+def validate_mode(params):
+    """Check mode/replicas combination, return the engine's Mode object (or None if unmanaged)."""
+    mode = _choice(params.get("mode") or "replicated", MODES, "mode")
+    replicas = params.get("replicas")
+    if replicas is not None:
+        if isinstance(replicas, bool):
+            raise SpecError("replicas must be an integer >= 0, got %r" % (replicas,))
+        try:
+            replicas = int(replicas)
+        except (TypeError, ValueError):
+            raise SpecError("replicas must be an integer >= 0, got %r" % (replicas,))
+        if replicas < 0:
+            raise SpecError("replicas must be an integer >= 0 (0 stops all tasks), got %d" % replicas)
+        if mode == "global":
+            raise SpecError(
+                "replicas cannot be used with mode: global (a global service runs one task on every eligible "
+                "node); remove replicas or use mode: replicated"
+            )
+        return {"Replicated": {"Replicas": replicas}}
+    if mode == "global":
+        return {"Global": {}}
+    return {"Replicated": {}}
+
+
+def build_spec(params, network_ids=None, secret_ids=None, config_ids=None):
+    """Module options -> desired ServiceSpec (only the parts the user manages).
+
+    Raises :class:`SpecError` with a message naming the option on bad input.
+    """
+    name = params.get("name")
+    if not name:
+        raise SpecError("name is required")
+    spec = {"Name": name}
+    _put(spec, "Labels", _str_map(params.get("labels"), "labels"))
+    container = {}
+    _put(container, "Image", params.get("image"))
+    _put(container, "Command", _command(params.get("command"), "command"))
+    _put(container, "Args", _command(params.get("args"), "args"))
+    _put(container, "Env", _env_list(params.get("env")))
+    _put(container, "Mounts", _mounts(params.get("mounts")))
+    _put(container, "Healthcheck", _healthcheck(params.get("healthcheck")))
+    _put(container, "Secrets", _references(params.get("secrets"), "secret", secret_ids or {}))
+    _put(container, "Configs", _references(params.get("configs"), "config", config_ids or {}))
+    task = {"ContainerSpec": container}
+    _put(task, "RestartPolicy", _restart_config(params.get("restart_config")))
+    _put(task, "Placement", _placement(params.get("placement")))
+    _put(task, "Resources", _resources(params.get("resources")))
+    _put(task, "Networks", _networks(params.get("networks"), network_ids or {}))
+    spec["TaskTemplate"] = task
+    spec["Mode"] = validate_mode(params)
+    _put(spec, "UpdateConfig", _update_config(params.get("update_config"), "update_config", UPDATE_FAILURE_ACTIONS))
+    _put(spec, "RollbackConfig",
+         _update_config(params.get("rollback_config"), "rollback_config", ROLLBACK_FAILURE_ACTIONS))
+    _put(spec, "EndpointSpec", _endpoint(params))
+    return spec
+
+
+# ---------------------------------------------------------------- comparison
+
+def _is_empty(value):
+    return value is None or value is False or value == 0 or value == "" or value == [] or value == {}
+
+
+def _is_map_path(path):
+    return path in MAP_PATHS
+
+
+def _sorted_list(path, value):
+    key = UNORDERED_PATHS.get(path, "missing")
+    if key == "missing" or not isinstance(value, list):
+        return value
+    if key is None:
+        return sorted(value, key=str)
+    return sorted(value, key=lambda item: str(item.get(key)) if isinstance(item, dict) else str(item))
+
+
+def _normalize_image(desired, current):
+    """The CLI pins ``image@sha256:...``; when the user gave no digest, compare without it."""
+    if isinstance(desired, str) and isinstance(current, str) and "@" not in desired and "@" in current:
+        return current.split("@", 1)[0]
+    return current
+
+
+def differences(desired, current, path=""):
+    """Paths where ``current`` does not match the user-managed parts of ``desired``."""
+    found = []
+    if isinstance(desired, dict) and not _is_map_path(path):
+        if not isinstance(current, dict):
+            if _is_empty(current) and all(_is_empty(v) for v in desired.values()):
+                return found
+            return [path or "."]
+        for key, value in desired.items():
+            sub = "%s.%s" % (path, key) if path else key
+            found.extend(differences(value, current.get(key), sub))
+        return found
+    if isinstance(desired, dict):  # user map: whole comparison
+        if (current or {}) != desired:
+            found.append(path)
+        return found
+    if isinstance(desired, list):
+        if _is_empty(current) and not desired:
+            return found
+        if not isinstance(current, list) or len(current) != len(desired):
+            return [path]
+        want = _sorted_list(path, desired)
+        have = _sorted_list(path, current)
+        for index, (w_item, h_item) in enumerate(zip(want, have)):
+            item_path = path + "[]"
+            sub = differences(w_item, h_item, item_path)
+            if sub:
+                return [path]
+            del index
+        return found
+    if path == "TaskTemplate.ContainerSpec.Image":
+        current = _normalize_image(desired, current)
+    if _is_empty(desired) and _is_empty(current):
+        return found
+    if isinstance(desired, float) or isinstance(current, float):
+        try:
+            if abs(float(desired) - float(current)) < 1e-9:
+                return found
+        except (TypeError, ValueError):
+            pass
+    if desired != current:
+        found.append(path)
+    return found
+
+
+def merge_spec(current, desired, path=""):
+    """New full spec for an update: ``current`` with the user-managed parts of ``desired`` applied."""
+    if isinstance(desired, dict) and isinstance(current, dict) and not _is_map_path(path):
+        merged = copy.deepcopy(current)
+        for key, value in desired.items():
+            sub = "%s.%s" % (path, key) if path else key
+            merged[key] = merge_spec(current.get(key), value, sub)
+        return merged
+    return copy.deepcopy(desired)
+
+
+def mode_kind(mode):
+    if not mode:
+        return "replicated"
+    return "global" if "Global" in mode else "replicated"
+
+
+def needs_recreate(desired, current):
+    """The engine cannot switch a service between replicated and global: say so (or None)."""
+    want = mode_kind(desired.get("Mode"))
+    have = mode_kind(current.get("Mode"))
+    if want != have:
+        return "mode changes from %s to %s, which the engine only allows by recreating the service" % (have, want)
+    return None
+
+
+def ipvs_requirements(spec):
+    """Why this (effective) spec needs the kernel's IPVS, as a list of reasons (empty: it does not).
+
+    The ingress routing mesh (publish mode ingress) and virtual-IP load balancing
+    (endpoint_mode vip on a service attached to a network or publishing ports)
+    are implemented with IPVS on every node.
+    """
+    endpoint = spec.get("EndpointSpec") or {}
+    ports = endpoint.get("Ports") or []
+    reasons = []
+    ingress = ["%s/%s" % (p.get("PublishedPort") or p.get("TargetPort"), p.get("Protocol") or "tcp")
+               for p in ports if (p.get("PublishMode") or "ingress") == "ingress"]
+    if ingress:
+        reasons.append("publish through the ingress routing mesh (%s)" % ", ".join(ingress))
+    mode = endpoint.get("Mode") or "vip"
+    attached = spec.get("TaskTemplate", {}).get("Networks") or spec.get("Networks")
+    if mode == "vip" and (attached or ports):
+        reasons.append("endpoint_mode vip (the default) on a service attached to a network")
+    return reasons
+
+
+def ipvs_refusal(reasons, node=None):
+    where = " on %s" % node if node else ""
+    return (
+        "This service needs the kernel's IPVS (ip_vs) for %s, but%s /proc/net/ip_vs is absent and the ip_vs "
+        "module cannot be loaded: the service would show Running while every connection is refused or times "
+        "out. Fix: use endpoint_mode: dnsrr and publish items with mode: host, or load ip_vs on every node "
+        "(modprobe ip_vs). Set ignore_ipvs_check: true to create it anyway."
+        % (" and ".join(reasons), where)
+    )
