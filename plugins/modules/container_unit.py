@@ -27,7 +27,7 @@ description:
     calls O(docker_bin) against that host's default engine.
   - O(state=absent) stops and disables the unit and removes its file. It never removes the container.
 author:
-  - dockyard.docker contributors
+  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
