@@ -1,0 +1,105 @@
+# dockyard.docker — developer entry points.
+#   make lab          set up, start the local lab (LAB_NODES=3) and run playbooks/site.yml on it
+#   make lab-destroy  remove everything the lab created
+#   make test         set up, then unit tests, sanity, lint and every Molecule scenario (one at a time)
+#   make bench        benchmarks (on demand; see benchmarks/README.md)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT        := $(abspath .)
+PYTHON      ?= python3
+VENV        := $(ROOT)/.venv
+BIN         := $(VENV)/bin
+LAB_NODES   ?= 3
+LAB_NAME    ?= lab
+# Scenarios run by `make test`, in this order (cheapest first).
+SCENARIOS   ?= lab
+MOLECULE_LOCK := /tmp/dockyard-molecule.lock
+
+export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
+export ANSIBLE_COLLECTIONS_PATH := $(ROOT)/.lab/collections
+export ANSIBLE_FORCE_COLOR ?= 0
+export PATH := $(BIN):$(PATH)
+export LAB_NODES
+
+.PHONY: help setup venv engine images collections unit sanity lint molecule scenarios test lab lab-up lab-destroy summary bench clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+## ---------------------------------------------------------------- set-up
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: requirements-dev.txt
+	@echo "==> Python tooling in .venv (pinned in requirements-dev.txt)"
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is needed, found %s" % sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "ERROR: '$(PYTHON) -m venv' failed: install python3-venv (apt-get install python3-venv)"; exit 1; }
+	@$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+engine:
+	@echo "==> Docker engine on this machine"
+	@$(PYTHON) tools/lab.py engine
+
+images: engine
+	@echo "==> Lab images (built from Debian packages, cached by recipe)"
+	@$(PYTHON) tools/lab.py images node node-engine app
+
+collections:
+	@mkdir -p .lab/collections/ansible_collections/dockyard
+	@ln -sfn $(ROOT) .lab/collections/ansible_collections/dockyard/docker
+
+setup: venv collections images
+
+## ---------------------------------------------------------------- tests
+unit: venv collections
+	@echo "==> Unit tests (pytest tests/unit)"
+	@$(BIN)/pytest -q -p no:cacheprovider tests/unit
+
+sanity: venv
+	@echo "==> ansible-test sanity"
+	@tools/sanity.sh
+
+lint: venv collections
+	@echo "==> yamllint"
+	@$(BIN)/yamllint -s .
+	@echo "==> ansible-lint (profile production)"
+	@$(BIN)/ansible-lint --offline -q
+
+# One scenario: `make molecule SCENARIO=containers`. A lock keeps scenarios one at a time.
+molecule: setup
+	@test -n "$${SCENARIO:-}" || { echo "usage: make molecule SCENARIO=<name>"; exit 2; }
+	@echo "==> molecule test -s $(SCENARIO) (waiting for the scenario lock if another runs)"
+	@flock $(MOLECULE_LOCK) $(BIN)/molecule test -s $(SCENARIO) || { echo "FAILED: molecule scenario '$(SCENARIO)'"; exit 1; }
+
+scenarios: setup
+	@for s in $(SCENARIOS); do \
+	  start=$$(date +%s); \
+	  echo "==> molecule test -s $$s"; \
+	  flock $(MOLECULE_LOCK) $(BIN)/molecule test -s $$s || { echo "FAILED: molecule scenario '$$s' (see above)"; exit 1; }; \
+	  echo "==> scenario $$s passed in $$(( $$(date +%s) - start ))s"; \
+	done
+
+test: setup unit sanity lint scenarios
+	@echo "==> make test: all stages passed"
+
+## ---------------------------------------------------------------- the lab
+lab-up: setup
+	@$(PYTHON) tools/lab.py up --lab $(LAB_NAME) --nodes $(LAB_NODES) --image node-engine --load dockyard-lab/app:latest
+
+lab: lab-up
+	@echo "==> ansible-playbook playbooks/site.yml on the lab ($(LAB_NODES) nodes)"
+	@$(BIN)/ansible-playbook -i .lab/$(LAB_NAME)/inventory.yml -i playbooks/inventory/lab playbooks/site.yml
+	@$(MAKE) --no-print-directory summary
+
+summary: venv collections
+	@$(BIN)/ansible-playbook -i .lab/$(LAB_NAME)/inventory.yml playbooks/lab_summary.yml
+
+lab-destroy:
+	@$(PYTHON) tools/lab.py down --lab $(LAB_NAME)
+
+bench: setup
+	@$(BIN)/python benchmarks/run.py
+
+clean: lab-destroy
+	rm -rf .venv .lab .pytest_cache tests/output

@@ -1,0 +1,19 @@
+"""Make the repository importable as ``ansible_collections.dockyard.docker``.
+
+The repository root *is* the collection; unit tests import it through a
+``ansible_collections/dockyard/docker`` symlink under ``.lab/collections`` (the
+same tree ansible-playbook and molecule use), created here when missing.
+"""
+
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS = os.path.join(ROOT, ".lab", "collections")
+LINK = os.path.join(COLLECTIONS, "ansible_collections", "dockyard", "docker")
+
+if not os.path.exists(LINK):
+    os.makedirs(os.path.dirname(LINK), exist_ok=True)
+    os.symlink(ROOT, LINK)
+if COLLECTIONS not in sys.path:
+    sys.path.insert(0, COLLECTIONS)
