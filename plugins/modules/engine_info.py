@@ -1,0 +1,318 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: engine_info
+short_description: Report a Docker engine's version, drivers, swarm membership and containers
+version_added: 0.1.0
+description:
+  - Reads the engine's version, API version, storage driver, cgroup driver and version.
+  - Reports the engine's swarm membership (state, node ID, manager or worker, cluster ID).
+  - Lists the containers with their image, state, restart policy and C(RestartCount).
+  - Never changes anything; runs the same in check mode.
+author:
+  - dockyard.docker maintainers
+requirements:
+  - Docker SDK for Python (C(docker)) on the managed host
+  - Docker engine API 1.41 (Docker 20.10) or newer
+options:
+  containers:
+    description:
+      - Whether to list the containers with their restart policy and C(RestartCount).
+      - Each listed container is inspected once (the list call lacks the restart data).
+    type: bool
+    default: true
+  containers_all:
+    description:
+      - List stopped containers too, not only running ones.
+    type: bool
+    default: true
+  containers_filters:
+    description:
+      - Filters for the container list, as the engine's API takes them, for example
+        C(label) with a list of labels or C(name) with a name.
+    type: dict
+  docker_host:
+    description:
+      - The engine to talk to, C(unix:///path) or C(tcp://host:port).
+      - Falls back to the E(DOCKER_HOST) environment variable.
+    type: str
+    default: unix:///var/run/docker.sock
+    aliases: [docker_url]
+  timeout:
+    description:
+      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
+    type: int
+    default: 60
+  tls_ca_cert:
+    description:
+      - CA certificate that signed the engine's certificate (TCP with TLS).
+    type: path
+    aliases: [ca_path, ca_cert]
+  tls_client_cert:
+    description:
+      - Client certificate presented to an engine that verifies clients.
+    type: path
+    aliases: [client_cert, cert_path]
+  tls_client_key:
+    description:
+      - Private key of O(tls_client_cert).
+    type: path
+    aliases: [client_key, key_path]
+  validate_certs:
+    description:
+      - Verify the engine's TLS certificate. Plain TCP without TLS is only accepted when this is false.
+    type: bool
+    default: true
+    aliases: [tls_verify]
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; check mode runs it unchanged.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+notes:
+  - Swarm C(cluster_id), C(managers) and C(nodes) are only reported by managers; a worker does not know them.
+seealso:
+  - module: dockyard.docker.container
+  - module: dockyard.docker.swarm
+"""
+
+EXAMPLES = r"""
+- name: Read the engine's facts
+  dockyard.docker.engine_info:
+  register: engine
+
+- name: Show version and swarm state
+  ansible.builtin.debug:
+    msg: "Docker {{ engine.engine.version }} (API {{ engine.engine.api_version }}), swarm {{ engine.swarm.state }}"
+
+- name: Containers this collection manages that restarted
+  dockyard.docker.engine_info:
+    containers_filters:
+      label: [io.dockyard.managed]
+  register: managed
+
+- name: Fail when a managed container restarts in a loop
+  ansible.builtin.assert:
+    that: managed.containers | selectattr('restart_count', 'gt', 5) | list | length == 0
+
+- name: Only the engine and swarm facts, no container list
+  dockyard.docker.engine_info:
+    containers: false
+"""
+
+RETURN = r"""
+engine:
+  description: The engine's version and configuration.
+  returned: always
+  type: dict
+  contains:
+    version:
+      description: Engine version.
+      type: str
+      sample: 20.10.24+dfsg1
+    api_version:
+      description: Highest API version the engine speaks.
+      type: str
+      sample: "1.41"
+    min_api_version:
+      description: Lowest API version the engine accepts.
+      type: str
+      sample: "1.12"
+    storage_driver:
+      description: Storage driver.
+      type: str
+      sample: overlay2
+    logging_driver:
+      description: Default logging driver.
+      type: str
+      sample: json-file
+    cgroup_driver:
+      description: Cgroup driver.
+      type: str
+      sample: systemd
+    cgroup_version:
+      description: Cgroup version (C(1) or C(2)).
+      type: str
+      sample: "2"
+    live_restore_enabled:
+      description: Whether live-restore is on.
+      type: bool
+    docker_root_dir:
+      description: Data directory.
+      type: str
+      sample: /var/lib/docker
+    operating_system:
+      description: Host operating system as the engine sees it.
+      type: str
+  sample:
+    version: 20.10.24+dfsg1
+    api_version: "1.41"
+    storage_driver: overlay2
+    cgroup_driver: cgroupfs
+    cgroup_version: "1"
+swarm:
+  description: The engine's swarm membership.
+  returned: always
+  type: dict
+  contains:
+    state:
+      description: Local node state.
+      type: str
+      sample: inactive
+      choices: [inactive, pending, active, error, locked]
+    node_id:
+      description: This node's ID, when in a swarm.
+      type: str
+    node_addr:
+      description: Address this node is reached at by the swarm.
+      type: str
+    role:
+      description: C(manager), C(worker) or C(none) outside a swarm.
+      type: str
+      sample: none
+    is_manager:
+      description: Whether this node is a manager (control plane available).
+      type: bool
+    cluster_id:
+      description: Cluster ID (managers only).
+      type: str
+    managers:
+      description: Number of managers (managers only).
+      type: int
+    nodes:
+      description: Number of nodes (managers only).
+      type: int
+containers:
+  description: Containers with restart data, empty when O(containers=false).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Container ID.
+      type: str
+    name:
+      description: Container name.
+      type: str
+    image:
+      description: Image as the container was created from.
+      type: str
+    state:
+      description: Engine state (C(running), C(exited), C(restarting), ...).
+      type: str
+    restart_policy:
+      description: Restart policy name (C(no), C(always), C(unless-stopped), C(on-failure)).
+      type: str
+    restart_retries:
+      description: Maximum retries of C(on-failure).
+      type: int
+    restart_count:
+      description: How often the engine restarted the container (C(RestartCount)).
+      type: int
+    exit_code:
+      description: Last exit code.
+      type: int
+  sample:
+    - name: web
+      image: dockyard-lab/app:latest
+      state: running
+      restart_policy: always
+      restart_retries: 0
+      restart_count: 0
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    connect,
+    docker_argument_spec,
+    fail_from_error,
+    is_not_found,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.engine_facts import (
+    container_facts,
+    engine_facts,
+    swarm_facts,
+)
+
+
+class EngineInfoParameters:
+    """The module's options, read once."""
+
+    def __init__(self, params):
+        self.containers = params["containers"]
+        self.containers_all = params["containers_all"]
+        self.containers_filters = params.get("containers_filters") or None
+
+
+class EngineInfoManager:
+    """Reads the engine; never writes."""
+
+    def __init__(self, module, client):
+        self.module = module
+        self.client = client
+        self.params = EngineInfoParameters(module.params)
+
+    def _call(self, doing, func, *args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - translated for the operator
+            fail_from_error(self.module, exc, doing)
+
+    def containers(self):
+        if not self.params.containers:
+            return []
+        listed = self._call(
+            "list the containers",
+            self.client.api.containers,
+            all=self.params.containers_all,
+            filters=self.params.containers_filters,
+        )
+        result = []
+        for entry in listed or []:
+            try:
+                data = self.client.api.inspect_container(entry["Id"])
+            except Exception as exc:  # noqa: BLE001
+                if is_not_found(exc):
+                    # Removed between the list and the inspect: not there any more.
+                    continue
+                fail_from_error(self.module, exc, "inspect container %s" % entry["Id"][:12])
+            result.append(container_facts(data))
+        result.sort(key=lambda c: c["name"])
+        return result
+
+    def run(self):
+        version = self._call("read the engine version", self.client.api.version)
+        info = self._call("read the engine information", self.client.api.info)
+        return dict(
+            changed=False,
+            engine=engine_facts(version, info),
+            swarm=swarm_facts(info),
+            containers=self.containers(),
+        )
+
+
+def main():
+    argument_spec = docker_argument_spec()
+    argument_spec.update(
+        containers=dict(type="bool", default=True),
+        containers_all=dict(type="bool", default=True),
+        containers_filters=dict(type="dict"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    client = connect(module)
+    module.exit_json(**EngineInfoManager(module, client).run())
+
+
+if __name__ == "__main__":
+    main()
