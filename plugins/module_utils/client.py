@@ -122,9 +122,23 @@ def _maybe(path):
 class EngineClient:
     """Thin holder of one ``docker.APIClient`` plus the module, for error handling."""
 
-    def __init__(self, module, api):
+    def __init__(self, module, api, api_kwargs=None):
         self.module = module
         self.api = api
+        # How ``api`` was built, so that :meth:`new_api` can open more clients without
+        # negotiating the API version again (one client per worker thread).
+        self.api_kwargs = api_kwargs
+
+    def new_api(self):
+        """Another ``docker.APIClient`` to the same engine with the already negotiated version.
+
+        ``requests`` sessions are not guaranteed thread-safe: give each worker thread its own.
+        """
+        if self.api_kwargs is None:
+            return self.api
+        kwargs = dict(self.api_kwargs)
+        kwargs["version"] = self.api.api_version
+        return docker.APIClient(**kwargs)
 
     def fail(self, msg, **kwargs):
         self.module.fail_json(msg=msg, **kwargs)
@@ -164,11 +178,12 @@ def connect(module):
             module.fail_json(msg="TLS options are not usable: %s" % exc)
         if base_url.startswith("tcp://"):
             base_url = "https://" + base_url[len("tcp://"):]
+    api_kwargs = dict(base_url=base_url, timeout=timeout, tls=tls_config)
     try:
-        api = docker.APIClient(base_url=base_url, version="auto", timeout=timeout, tls=tls_config)
+        api = docker.APIClient(version="auto", **api_kwargs)
     except Exception as exc:  # noqa: BLE001 - every failure here is a connection problem
         fail_from_error(module, exc, "connect to the Docker engine at %s" % params.get("docker_host"))
-    return EngineClient(module, api)
+    return EngineClient(module, api, api_kwargs)
 
 
 def explain_error(exc, host=None):
