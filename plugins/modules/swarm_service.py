@@ -1,0 +1,755 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: swarm_service
+short_description: Create, update and remove Swarm services, waiting until they converge
+version_added: 0.1.0
+description:
+  - Runs on a swarm manager. Builds the engine's service spec from the options and creates the service, updates
+    it when the options differ from what the engine holds, or removes it.
+  - Idempotent; only options that are given are compared, so a second run with the same options triggers no
+    service update (and no task restart). Give an empty list or dict to clear a list or map option.
+  - With O(wait=true) (the default) returns only when the running tasks equal the desired ones, or fails with
+    the tasks' errors after O(wait_timeout) seconds.
+  - B(Routing mesh preflight) - the ingress routing mesh (O(publish) with mode V(ingress)) and virtual-IP load
+    balancing (O(endpoint_mode=vip), the engine default, on a service attached to a network or publishing ports)
+    need the kernel's IPVS. When C(/proc/net/ip_vs) is absent on the manager the module runs on and
+    C(modprobe -n ip_vs) says the module cannot be loaded, the module refuses such a service (it would show
+    Running while every connection fails) and names the fix - O(endpoint_mode=dnsrr) with O(publish) mode
+    V(host), or loading C(ip_vs) on every node. O(ignore_ipvs_check=true) skips the check.
+  - The engine cannot switch a service between V(replicated) and V(global); such a change removes and recreates
+    the service (reported in RV(actions)).
+author:
+  - dockyard.docker maintainers
+requirements:
+  - Docker SDK for Python (C(docker)) on the managed host
+  - Docker engine API 1.41 (Docker 20.10) or newer
+options:
+  name:
+    description: Service name.
+    type: str
+    required: true
+  state:
+    description: V(present) creates or updates, V(absent) removes.
+    type: str
+    choices: [present, absent]
+    default: present
+  image:
+    description:
+      - Image of the tasks. Required to create a service. The image must be on every node that may run a task
+        (see the M(dockyard.docker.image) module for hosts without a registry).
+    type: str
+  command:
+    description: Replaces the image's entrypoint; a string is split like a shell would.
+    type: raw
+  args:
+    description: Arguments of the command (the image's CMD).
+    type: list
+    elements: str
+  mode:
+    description: V(replicated) runs O(replicas) tasks, V(global) one task on every eligible node.
+    type: str
+    choices: [replicated, global]
+    default: replicated
+  replicas:
+    description:
+      - Number of tasks of a V(replicated) service (0 or more). Not allowed with O(mode=global).
+      - When left out, a new service gets 1 and an existing one keeps its count.
+    type: int
+  endpoint_mode:
+    description:
+      - V(vip) gives the service a virtual IP load balanced with IPVS; V(dnsrr) makes the service name resolve to
+        every task (DNS round robin). V(dnsrr) publishes only in V(host) mode.
+    type: str
+    choices: [vip, dnsrr]
+  publish:
+    description: Published ports.
+    type: list
+    elements: dict
+    suboptions:
+      published_port:
+        description: Port on the nodes. Left out, the engine picks one (ingress) or uses a random one (host).
+        type: int
+      target_port:
+        description: Port inside the task.
+        type: int
+        required: true
+      protocol:
+        description: Protocol.
+        type: str
+        choices: [tcp, udp, sctp]
+        default: tcp
+      mode:
+        description:
+          - V(ingress) publishes on every node through the routing mesh (needs IPVS),
+            V(host) only on the nodes running a task, directly.
+        type: str
+        choices: [ingress, host]
+        default: ingress
+  networks:
+    description: Networks (overlay) to attach, by name, as strings or C({name, aliases}) dicts.
+    type: list
+    elements: raw
+  env:
+    description: Environment variables, a dict or a list of C(KEY=VALUE) strings.
+    type: raw
+  labels:
+    description: Service labels (compared as a whole).
+    type: dict
+  mounts:
+    description: Mounts of each task.
+    type: list
+    elements: dict
+    suboptions:
+      source:
+        description: Volume name, or host path for V(bind). None for V(tmpfs).
+        type: str
+      target:
+        description: Path inside the task.
+        type: str
+        required: true
+      type:
+        description:
+          - V(volume) is local to each node unless O(mounts[].driver) shares it, V(bind) a host path on each
+            node, V(tmpfs) memory.
+        type: str
+        choices: [volume, bind, tmpfs]
+        default: volume
+      readonly:
+        description: Mount read-only.
+        type: bool
+        default: false
+      driver:
+        description: Volume driver (type V(volume) only).
+        type: str
+      driver_opts:
+        description: Options of the volume driver (type V(volume) only).
+        type: dict
+      labels:
+        description: Labels of the volume created on each node (type V(volume) only).
+        type: dict
+      tmpfs_size:
+        description: Size of a V(tmpfs) mount, for example V(64m).
+        type: str
+      tmpfs_mode:
+        description: Octal permission of a V(tmpfs) mount, for example V('1777').
+        type: str
+  update_config:
+    description: How updates roll out.
+    type: dict
+    suboptions:
+      parallelism:
+        description: Tasks updated at once (0 = all).
+        type: int
+      delay:
+        description: Pause between batches, for example V(10s) or seconds.
+        type: str
+      failure_action:
+        description: What to do when an update fails.
+        type: str
+        choices: [continue, pause, rollback]
+      monitor:
+        description: Time to watch each updated task for failure, for example V(5s).
+        type: str
+      max_failure_ratio:
+        description: Failure ratio (0 to 1) tolerated during an update.
+        type: float
+      order:
+        description: V(stop-first) stops the old task first, V(start-first) starts the new one first.
+        type: str
+        choices: [stop-first, start-first]
+  rollback_config:
+    description: How rollbacks roll out.
+    type: dict
+    suboptions:
+      parallelism:
+        description: Tasks rolled back at once (0 = all).
+        type: int
+      delay:
+        description: Pause between batches.
+        type: str
+      failure_action:
+        description: What to do when a rollback fails.
+        type: str
+        choices: [continue, pause]
+      monitor:
+        description: Time to watch each task after rollback.
+        type: str
+      max_failure_ratio:
+        description: Failure ratio (0 to 1) tolerated during a rollback.
+        type: float
+      order:
+        description: V(stop-first) or V(start-first).
+        type: str
+        choices: [stop-first, start-first]
+  restart_config:
+    description: When the swarm restarts a task.
+    type: dict
+    suboptions:
+      condition:
+        description: Restart condition.
+        type: str
+        choices: [none, on-failure, any]
+      delay:
+        description: Delay between restarts, for example V(5s).
+        type: str
+      max_attempts:
+        description: Restarts before giving up (0 = unlimited).
+        type: int
+      window:
+        description: Window used to evaluate the restart policy.
+        type: str
+  healthcheck:
+    description: Health check of the tasks; an unhealthy task is replaced.
+    type: dict
+    suboptions:
+      test:
+        description: A shell command string, or a list (V(CMD) / V(CMD-SHELL) / V(NONE) form).
+        type: raw
+      interval:
+        description: Time between checks.
+        type: str
+      timeout:
+        description: Time a check may take.
+        type: str
+      retries:
+        description: Consecutive failures that make a task unhealthy.
+        type: int
+      start_period:
+        description: Start-up time during which failures do not count.
+        type: str
+  placement:
+    description: Where tasks may run.
+    type: dict
+    suboptions:
+      constraints:
+        description: Constraints such as V(node.role==worker) or V(node.labels.zone==a).
+        type: list
+        elements: str
+      preferences:
+        description: 'Spread preferences, each C({spread: node.labels.NAME}).'
+        type: list
+        elements: dict
+      max_replicas:
+        description: Maximum tasks per node (0 = unlimited).
+        type: int
+  resources:
+    description: Resource limits and reservations of each task.
+    type: dict
+    suboptions:
+      limits:
+        description: C(cpus) (for example V(0.5)) and C(memory) (for example V(256m)).
+        type: dict
+      reservations:
+        description: C(cpus) and C(memory) reserved on the node.
+        type: dict
+  secrets:
+    description: Swarm secrets given to the tasks, by name (they must exist).
+    type: list
+    elements: dict
+    suboptions:
+      secret_name:
+        description: Name of the secret.
+        type: str
+        required: true
+      filename:
+        description: File name under C(/run/secrets) (default the secret's name).
+        type: str
+        aliases: [target]
+      uid:
+        description: Owner UID of the file.
+        type: str
+      gid:
+        description: Owner GID of the file.
+        type: str
+      mode:
+        description: Octal file mode, for example V('0400') (default V('0444')).
+        type: str
+  configs:
+    description: Swarm configs given to the tasks, by name (they must exist).
+    type: list
+    elements: dict
+    suboptions:
+      config_name:
+        description: Name of the config.
+        type: str
+        required: true
+      filename:
+        description: Path of the file in the task (default the config's name, relative to C(/)).
+        type: str
+        aliases: [target]
+      uid:
+        description: Owner UID of the file.
+        type: str
+      gid:
+        description: Owner GID of the file.
+        type: str
+      mode:
+        description: Octal file mode (default V('0444')).
+        type: str
+  wait:
+    description: Wait until the running tasks equal the desired tasks.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait with O(wait=true) before failing with the tasks' errors.
+    type: int
+    default: 120
+  ignore_ipvs_check:
+    description:
+      - Create or update a service that needs IPVS (ingress publishing or VIP mode) even though the node has none.
+      - Only for kernels where the check is wrong; otherwise the service will not answer.
+    type: bool
+    default: false
+  docker_host:
+    description:
+      - The engine to talk to, C(unix:///path) or C(tcp://host:port).
+      - Falls back to the E(DOCKER_HOST) environment variable.
+    type: str
+    default: unix:///var/run/docker.sock
+    aliases: [docker_url]
+  timeout:
+    description:
+      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
+    type: int
+    default: 60
+  tls_ca_cert:
+    description:
+      - CA certificate that signed the engine's certificate (TCP with TLS).
+    type: path
+    aliases: [ca_path, ca_cert]
+  tls_client_cert:
+    description:
+      - Client certificate presented to an engine that verifies clients.
+    type: path
+    aliases: [client_cert, cert_path]
+  tls_client_key:
+    description:
+      - Private key of O(tls_client_cert).
+    type: path
+    aliases: [client_key, key_path]
+  validate_certs:
+    description:
+      - Verify the engine's TLS certificate. Plain TCP without TLS is only accepted when this is false.
+    type: bool
+    default: true
+    aliases: [tls_verify]
+attributes:
+  check_mode:
+    support: full
+    description: Reports create/update/remove and the spec difference without touching the service.
+  diff_mode:
+    support: full
+    description: Shows the service spec before and after (the parts the module manages).
+"""
+
+EXAMPLES = r"""
+- name: A replicated HTTP service reachable by name with DNS round robin (works without IPVS)
+  dockyard.docker.swarm_service:
+    name: web
+    image: dockyard-lab/app:latest
+    replicas: 3
+    endpoint_mode: dnsrr
+    networks: [appnet]
+    env:
+      COLOR: blue
+    update_config:
+      parallelism: 1
+      order: start-first
+
+- name: A global service answering on port 8080 of every node (host-mode publishing)
+  dockyard.docker.swarm_service:
+    name: edge
+    image: dockyard-lab/app:latest
+    mode: global
+    endpoint_mode: dnsrr
+    publish:
+      - published_port: 8080
+        target_port: 8000
+        mode: host
+
+- name: Remove a service
+  dockyard.docker.swarm_service:
+    name: old
+    state: absent
+"""
+
+RETURN = r"""
+service:
+  description: The service as C(docker service inspect) shows it after the run (before it in check mode).
+  returned: when the service exists
+  type: dict
+tasks:
+  description: Running and failed tasks after waiting (node, state, error).
+  returned: when O(wait=true) and the service exists
+  type: list
+  elements: dict
+differences:
+  description: Spec paths where the service differed from the options.
+  returned: success
+  type: list
+  elements: str
+actions:
+  description: What was done (or would be done in check mode).
+  returned: success
+  type: list
+  elements: str
+"""
+
+import copy
+import os
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    APIError,
+    DockerException,
+    connect,
+    docker_argument_spec,
+    fail_from_error,
+    is_not_found,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.service_spec import (
+    ENDPOINT_MODES,
+    MODES,
+    ORDERS,
+    PROTOCOLS,
+    PUBLISH_MODES,
+    RESTART_CONDITIONS,
+    ROLLBACK_FAILURE_ACTIONS,
+    UPDATE_FAILURE_ACTIONS,
+    MOUNT_TYPES,
+    SpecError,
+    build_spec,
+    differences,
+    ipvs_refusal,
+    ipvs_requirements,
+    merge_spec,
+    needs_recreate,
+)
+
+FAILED_TASK_STATES = ("failed", "rejected", "orphaned")
+STABLE_SECONDS = 3
+
+
+def ipvs_available(module):
+    """True when the kernel has IPVS here or can load it (``modprobe -n`` dry run)."""
+    if os.path.exists("/proc/net/ip_vs"):
+        return True
+    modprobe = module.get_bin_path("modprobe")
+    if not modprobe:
+        return False
+    rc, _out, _err = module.run_command([modprobe, "-n", "-q", "ip_vs"])
+    return rc == 0
+
+
+class ServiceManager:
+    def __init__(self, module, client):
+        self.module = module
+        self.api = client.api
+        self.params = module.params
+        self.actions = []
+        self.result = dict(changed=False, actions=self.actions, differences=[])
+
+    def call(self, doing, func, *args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (APIError, DockerException) as exc:
+            fail_from_error(self.module, exc, doing, **self.result)
+
+    def current(self):
+        try:
+            return self.api.inspect_service(self.params["name"])
+        except (APIError, DockerException) as exc:
+            if is_not_found(exc):
+                return None
+            fail_from_error(self.module, exc, "inspect service %s (this must run on a manager)"
+                            % self.params["name"], **self.result)
+
+    def _ids(self, items, key, lookup):
+        ids = {}
+        for item in items or []:
+            name = item if isinstance(item, str) else (item or {}).get(key)
+            if not name or name in ids:
+                continue
+            found = lookup(name)
+            if found:
+                ids[name] = found
+        return ids
+
+    def _network_id(self, name):
+        try:
+            return self.api.inspect_network(name)["Id"]
+        except (APIError, DockerException) as exc:
+            if is_not_found(exc):
+                return None
+            fail_from_error(self.module, exc, "look up network %s" % name, **self.result)
+
+    def _named(self, kind, name):
+        lister = self.api.secrets if kind == "secret" else self.api.configs
+        for obj in self.call("list %ss" % kind, lister, filters={"name": name}) or []:
+            if (obj.get("Spec") or {}).get("Name") == name:
+                return obj["ID"]
+        return None
+
+    def desired(self):
+        params = self.params
+        try:
+            return build_spec(
+                params,
+                network_ids=self._ids(params["networks"], "name", self._network_id),
+                secret_ids=self._ids(params["secrets"], "secret_name", lambda n: self._named("secret", n)),
+                config_ids=self._ids(params["configs"], "config_name", lambda n: self._named("config", n)),
+            )
+        except SpecError as exc:
+            self.module.fail_json(msg=str(exc), **self.result)
+
+    def preflight(self, spec):
+        if self.params["ignore_ipvs_check"]:
+            return
+        reasons = ipvs_requirements(spec)
+        if reasons and not ipvs_available(self.module):
+            self.module.fail_json(msg=ipvs_refusal(reasons, os.uname()[1]), **self.result)
+
+    def create(self, spec):
+        spec = copy.deepcopy(spec)
+        if not spec["TaskTemplate"]["ContainerSpec"].get("Image"):
+            self.module.fail_json(msg="image is required to create service %s" % spec["Name"], **self.result)
+        if "Replicated" in spec["Mode"] and spec["Mode"]["Replicated"].get("Replicas") is None:
+            spec["Mode"]["Replicated"]["Replicas"] = 1
+        self.call("create service %s" % spec["Name"], self.api.create_service,
+                  task_template=spec["TaskTemplate"], name=spec["Name"], labels=spec.get("Labels"),
+                  mode=spec["Mode"], update_config=spec.get("UpdateConfig"),
+                  rollback_config=spec.get("RollbackConfig"), endpoint_spec=spec.get("EndpointSpec"))
+
+    def run(self):
+        name = self.params["name"]
+        service = self.current()
+        if self.params["state"] == "absent":
+            if service:
+                self.actions.append("remove service %s" % name)
+                self.result["changed"] = True
+                if self.module._diff:
+                    self.result["diff"] = dict(before=service.get("Spec"), after={})
+                if not self.module.check_mode:
+                    self.call("remove service %s" % name, self.api.remove_service, service["ID"])
+            self.module.exit_json(**self.result)
+
+        desired = self.desired()
+        before = (service or {}).get("Spec") or {}
+        if service is None:
+            after = desired
+            self.preflight(after)
+            self.actions.append("create service %s" % name)
+            self.result["changed"] = True
+            if not self.module.check_mode:
+                self.create(desired)
+        else:
+            recreate = needs_recreate(desired, before)
+            after = desired if recreate else merge_spec(before, desired)
+            self.preflight(after)
+            diffs = differences(desired, before)
+            self.result["differences"] = diffs
+            if recreate:
+                self.actions.append("recreate service %s: %s" % (name, recreate))
+                self.result["changed"] = True
+                if not self.module.check_mode:
+                    self.call("remove service %s" % name, self.api.remove_service, service["ID"])
+                    self._wait_gone(service["ID"])
+                    self.create(merge_spec({}, desired) if desired["TaskTemplate"]["ContainerSpec"].get("Image")
+                                else merge_spec(desired, {"TaskTemplate": {"ContainerSpec": {
+                                    "Image": before["TaskTemplate"]["ContainerSpec"]["Image"]}}}))
+            elif diffs:
+                self.actions.append("update service %s (%s)" % (name, ", ".join(diffs)))
+                self.result["changed"] = True
+                if not self.module.check_mode:
+                    self.call("update service %s" % name, self.api.update_service, service["ID"],
+                              service["Version"]["Index"], task_template=after["TaskTemplate"],
+                              name=after["Name"], labels=after.get("Labels") or {}, mode=after["Mode"],
+                              update_config=after.get("UpdateConfig"),
+                              rollback_config=after.get("RollbackConfig"),
+                              endpoint_spec=after.get("EndpointSpec"))
+        if self.module._diff:
+            self.result["diff"] = dict(before=before, after=after)
+        if self.module.check_mode:
+            self.result["service"] = service
+            self.module.exit_json(**self.result)
+        service = self.current()
+        self.result["service"] = service
+        if self.params["wait"] and service:
+            self.wait(service["ID"])
+        self.module.exit_json(**self.result)
+
+    def _wait_gone(self, service_id):
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                self.api.inspect_service(service_id)
+            except (APIError, DockerException):
+                return
+            time.sleep(0.5)
+
+    @staticmethod
+    def _task_view(task, node_names):
+        status = task.get("Status") or {}
+        return dict(
+            id=task.get("ID"),
+            node=node_names.get(task.get("NodeID"), task.get("NodeID")),
+            desired_state=task.get("DesiredState"),
+            state=status.get("State"),
+            error=status.get("Err") or "",
+            message=status.get("Message") or "",
+        )
+
+    def convergence(self, service_id):
+        """(converged, running task views, problem task views, summary)."""
+        service = self.call("inspect service", self.api.inspect_service, service_id)
+        nodes = self.call("list nodes", self.api.nodes)
+        node_names = dict((n["ID"], (n.get("Description") or {}).get("Hostname", n["ID"])) for n in nodes)
+        ready = set(n["ID"] for n in nodes if (n.get("Status") or {}).get("State") == "ready")
+        tasks = self.call("list tasks", self.api.tasks, filters={"service": service_id})
+        wanted = [t for t in tasks if t.get("DesiredState") == "running" and
+                  (not t.get("NodeID") or t.get("NodeID") in ready)]
+        running = [t for t in wanted if (t.get("Status") or {}).get("State") == "running"]
+        mode = service["Spec"].get("Mode") or {}
+        if "Replicated" in mode:
+            expected = int((mode["Replicated"] or {}).get("Replicas") or 0)
+        else:
+            expected = len(wanted)
+        update_state = (service.get("UpdateStatus") or {}).get("State")
+        problems = [t for t in tasks if (t.get("Status") or {}).get("State") in FAILED_TASK_STATES
+                    or (t.get("Status") or {}).get("Err")]
+        problems.sort(key=lambda t: t.get("UpdatedAt") or "", reverse=True)
+        converged = (len(running) == expected and len(wanted) == expected
+                     and update_state in (None, "completed"))
+        summary = "%d of %d task(s) running, update state %s" % (len(running), expected, update_state or "none")
+        return (converged, [self._task_view(t, node_names) for t in running],
+                [self._task_view(t, node_names) for t in problems[:10]], summary, update_state)
+
+    def wait(self, service_id):
+        deadline = time.time() + self.params["wait_timeout"]
+        # give the orchestrator a moment to register an update before reading its state
+        time.sleep(1)
+        stable_since = None
+        stable_ids = None
+        while True:
+            converged, running, problems, summary, update_state = self.convergence(service_id)
+            if converged:
+                # tasks that crash right after starting are "running" for a moment: only a set of
+                # running tasks that stays the same for STABLE_SECONDS counts as converged
+                ids = sorted(t["id"] for t in running)
+                if ids != stable_ids:
+                    stable_ids, stable_since = ids, time.time()
+                elif time.time() - stable_since >= STABLE_SECONDS:
+                    self.result["tasks"] = running
+                    return
+            else:
+                stable_ids = None
+            if update_state in ("paused", "rollback_paused", "rollback_completed"):
+                break
+            if time.time() >= deadline:
+                break
+            time.sleep(1)
+        errors = "; ".join("task %s on %s: %s%s" % (p["id"][:12], p["node"], p["state"],
+                                                   (" (%s)" % p["error"]) if p["error"] else "")
+                           for p in problems) or "no task reported an error"
+        self.result["tasks"] = running + problems
+        self.module.fail_json(
+            msg="Service %s did not converge within %ss: %s. Task errors: %s"
+                % (self.params["name"], self.params["wait_timeout"], summary, errors), **self.result)
+
+
+def _update_options(failure_actions):
+    return dict(
+        parallelism=dict(type="int"),
+        delay=dict(type="str"),
+        failure_action=dict(type="str", choices=list(failure_actions)),
+        monitor=dict(type="str"),
+        max_failure_ratio=dict(type="float"),
+        order=dict(type="str", choices=list(ORDERS)),
+    )
+
+
+def argument_spec():
+    spec = docker_argument_spec()
+    ref = dict(filename=dict(type="str", aliases=["target"]), uid=dict(type="str"),
+               gid=dict(type="str"), mode=dict(type="str"))
+    spec.update(
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        image=dict(type="str"),
+        command=dict(type="raw"),
+        args=dict(type="list", elements="str"),
+        mode=dict(type="str", default="replicated", choices=list(MODES)),
+        replicas=dict(type="int"),
+        endpoint_mode=dict(type="str", choices=list(ENDPOINT_MODES)),
+        publish=dict(type="list", elements="dict", options=dict(
+            published_port=dict(type="int"),
+            target_port=dict(type="int", required=True),
+            protocol=dict(type="str", default="tcp", choices=list(PROTOCOLS)),
+            mode=dict(type="str", default="ingress", choices=list(PUBLISH_MODES)),
+        )),
+        networks=dict(type="list", elements="raw"),
+        env=dict(type="raw"),
+        labels=dict(type="dict"),
+        mounts=dict(type="list", elements="dict", options=dict(
+            source=dict(type="str"),
+            target=dict(type="str", required=True),
+            type=dict(type="str", default="volume", choices=list(MOUNT_TYPES)),
+            readonly=dict(type="bool", default=False),
+            driver=dict(type="str"),
+            driver_opts=dict(type="dict"),
+            labels=dict(type="dict"),
+            tmpfs_size=dict(type="str"),
+            tmpfs_mode=dict(type="str"),
+        )),
+        update_config=dict(type="dict", options=_update_options(UPDATE_FAILURE_ACTIONS)),
+        rollback_config=dict(type="dict", options=_update_options(ROLLBACK_FAILURE_ACTIONS)),
+        restart_config=dict(type="dict", options=dict(
+            condition=dict(type="str", choices=list(RESTART_CONDITIONS)),
+            delay=dict(type="str"),
+            max_attempts=dict(type="int"),
+            window=dict(type="str"),
+        )),
+        healthcheck=dict(type="dict", options=dict(
+            test=dict(type="raw"),
+            interval=dict(type="str"),
+            timeout=dict(type="str"),
+            retries=dict(type="int"),
+            start_period=dict(type="str"),
+        )),
+        placement=dict(type="dict", options=dict(
+            constraints=dict(type="list", elements="str"),
+            preferences=dict(type="list", elements="dict"),
+            max_replicas=dict(type="int"),
+        )),
+        resources=dict(type="dict", options=dict(
+            limits=dict(type="dict"),
+            reservations=dict(type="dict"),
+        )),
+        secrets=dict(type="list", elements="dict", options=dict(secret_name=dict(type="str", required=True), **ref)),
+        configs=dict(type="list", elements="dict", options=dict(config_name=dict(type="str", required=True), **ref)),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=120),
+        ignore_ipvs_check=dict(type="bool", default=False),
+    )
+    return spec
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    client = connect(module)
+    ServiceManager(module, client).run()
+
+
+if __name__ == "__main__":
+    main()
