@@ -23,7 +23,7 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PATH := $(BIN):$(PATH)
 export LAB_NODES
 
-.PHONY: help setup venv engine images collections unit sanity lint molecule scenarios test lab lab-up lab-destroy summary bench clean
+.PHONY: help setup venv engine images collections unit sanity lint galaxy molecule scenarios test lab lab-up lab-destroy summary bench clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -80,8 +80,13 @@ scenarios: setup
 	  echo "==> scenario $$s passed in $$(( $$(date +%s) - start ))s"; \
 	done
 
-test: setup unit sanity lint scenarios
+test: setup unit sanity lint galaxy scenarios
 	@echo "==> make test: all stages passed"
+
+# Galaxy-ready: build the tarball, install it offline into an empty path, use it from there.
+galaxy: venv engine
+	@echo "==> ansible-galaxy collection build + offline install + use"
+	@tools/galaxy_smoke.sh
 
 ## ---------------------------------------------------------------- the lab
 lab-up: setup

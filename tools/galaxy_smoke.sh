@@ -12,19 +12,21 @@ cd "$ROOT"
 "$BIN/ansible-galaxy" collection build --force --output-path "$WORK" . >/dev/null
 TARBALL="$(ls "$WORK"/dockyard-docker-*.tar.gz)"
 echo "[galaxy] built $(basename "$TARBALL") ($(du -h "$TARBALL" | cut -f1))"
-if tar -tzf "$TARBALL" | grep -E '(^|/)(\.venv|\.lab|\.cache|\.pytest_cache|__pycache__|tests/output|benchmarks/out)(/|$)'; then
+CONTENT="$(tar -tzf "$TARBALL")"
+if grep -E '(^|/)(\.venv|\.lab|\.cache|\.pytest_cache|__pycache__|tests/output|benchmarks/out)(/|$)' <<<"$CONTENT"; then
   echo "[galaxy] ERROR: the tarball carries the paths above (venv, lab state or caches)"; exit 1
 fi
 # Every module on disk must be in the tarball.
 for m in plugins/modules/*.py; do
-  tar -tzf "$TARBALL" | grep -qx "$m" || { echo "[galaxy] ERROR: $m missing from the tarball"; exit 1; }
+  grep -qx "$m" <<<"$CONTENT" || { echo "[galaxy] ERROR: $m missing from the tarball"; exit 1; }
 done
 mkdir -p "$WORK/empty"
-env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_CONFIG ANSIBLE_GALAXY_SERVER_LIST= \
-  "$BIN/ansible-galaxy" collection install --offline --no-deps -p "$WORK/empty" "$TARBALL" >/dev/null
-echo "[galaxy] installed into an empty collections path with --offline"
 cd "$WORK"
-export ANSIBLE_COLLECTIONS_PATH="$WORK/empty" ANSIBLE_CONFIG=/dev/null
+# A config of our own: nothing of the repository's (its collections path) may leak in.
+printf '[defaults]\ncollections_path = %s\n' "$WORK/empty" > "$WORK/ansible.cfg"
+export ANSIBLE_CONFIG="$WORK/ansible.cfg" ANSIBLE_COLLECTIONS_PATH="$WORK/empty"
+"$BIN/ansible-galaxy" collection install --offline --no-deps -p "$WORK/empty" "$TARBALL" >/dev/null
+echo "[galaxy] installed into an empty collections path with --offline"
 listed="$("$BIN/ansible-doc" -l dockyard.docker | awk '{print $1}' | sort)"
 for m in "$ROOT"/plugins/modules/*.py; do
   name="dockyard.docker.$(basename "$m" .py)"
