@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Network option validation, create arguments and comparison."""
+
+import pytest
+
+from ansible_collections.dockyard.docker.plugins.module_utils.network_spec import (
+    NetworkSpecError,
+    compare,
+    create_kwargs,
+    validate,
+)
+
+ENGINE = {
+    "Name": "backend", "Driver": "bridge", "Internal": False, "Attachable": False,
+    "IPAM": {"Config": [{"Subnet": "172.30.0.0/24", "Gateway": "172.30.0.1"}]},
+    "Labels": {"tier": "backend", "other": "x"},
+}
+
+
+def test_validate_and_create_kwargs():
+    desired = validate(dict(name="backend", driver="bridge", subnet="172.30.0.0/24", gateway="172.30.0.1",
+                            labels={"tier": "backend"}, internal=None, attachable=None))
+    assert desired == {"driver": "bridge", "subnet": "172.30.0.0/24", "gateway": "172.30.0.1",
+                       "labels": {"tier": "backend"}}
+    assert create_kwargs(desired) == dict(
+        driver="bridge", labels={"tier": "backend"},
+        ipam={"Driver": "default", "Config": [{"Subnet": "172.30.0.0/24", "Gateway": "172.30.0.1"}], "Options": {}},
+    )
+    assert create_kwargs(validate(dict(name="m", driver="overlay", attachable=True, internal=True))) == dict(
+        driver="overlay", attachable=True, internal=True)
+
+
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        (dict(name="a/b"), "name 'a/b'"),
+        (dict(name="n", gateway="10.0.0.1"), "gateway needs subnet"),
+        (dict(name="n", subnet="10.0.0.1/24"), "subnet '10.0.0.1/24'"),
+        (dict(name="n", subnet="lots"), "subnet 'lots'"),
+        (dict(name="n", subnet="10.0.0.0/24", gateway="10.0.1.1"), "not inside subnet"),
+        (dict(name="n", subnet="10.0.0.0/24", gateway="x"), "gateway 'x'"),
+        (dict(name="n", labels={"a": True}), "labels.a"),
+    ],
+)
+def test_bad_options(params, fragment):
+    with pytest.raises(NetworkSpecError) as err:
+        validate(params)
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "params, differing",
+    [
+        (dict(), []),
+        (dict(subnet="172.30.0.0/24", gateway="172.30.0.1", labels={"tier": "backend"}), []),
+        (dict(internal=False, attachable=False), []),
+        (dict(internal=True), ["internal"]),
+        (dict(driver="overlay"), ["driver"]),
+        (dict(subnet="172.31.0.0/24"), ["subnet"]),
+        (dict(labels={"tier": "front"}), ["labels"]),
+        (dict(labels={"new": "1"}), ["labels"]),
+    ],
+)
+def test_compare_only_what_is_set(params, differing):
+    assert compare(validate(dict(params, name="backend")), ENGINE)[0] == differing
