@@ -30,6 +30,11 @@ WHEELS="$ROOT/.lab/wheels"
 ls "$WHEELS"/pip-"$PIP_VERSION"-*.whl >/dev/null 2>&1 || \
   "$VENV/bin/pip" download -q --disable-pip-version-check --no-deps -d "$WHEELS" "pip==$PIP_VERSION"
 sed "s|@WHEEL_DIR@|$WHEELS|" "$ROOT/tools/get_pip_shim.py" > "$HOME/.ansible/test/cache/get_pip_${PIP_VERSION//./_}.py"
+# A venv left half-made by an interrupted run (no marker.txt or no python) makes ansible-test trip.
+for d in "$HOME"/.ansible/test/venv/*/*/*; do
+  [ -d "$d" ] || continue
+  { [ -e "$d/marker.txt" ] && [ -x "$d/bin/python" ]; } || rm -rf "$d"
+done
 WORK="$(mktemp -d /tmp/dockyard-sanity.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 DEST="$WORK/ansible_collections/dockyard/docker"
