@@ -1,0 +1,206 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: swarm_secret
+short_description: Create, rotate or remove a Docker Swarm secret, idempotent by content hash
+version_added: 0.1.0
+description:
+  - Manages one Swarm secret on a swarm manager. Secrets reach service tasks as files under C(/run/secrets/); the engine keeps them encrypted in the raft log and never returns their data.
+  - Idempotence without reading the data back - the module stores a salted hash of the content
+    (PBKDF2-HMAC-SHA256, random salt, 100000 rounds, so a short password cannot be looked up from it) in the
+    label C(io.dockyard.data-hash) and compares the new content against it. A secret that has no such label (created outside this module) has an unknown content and is treated as changed.
+  - Labels alone are updated in place.
+  - New content means a new secret (the engine cannot change the data of an existing one). When no service
+    uses it, the old one is removed and a new one with the same name is created.
+  - When services use it, the module refuses and names them, unless O(force=true). With O(force=true) it
+    rotates - it creates a temporary secret C(<name>-rotating-<hash>) with the new content, updates every
+    using service to it (a rolling update of their tasks, same target file, uid, gid and mode), removes the
+    old secret, creates the new one under O(name), updates the services again to it (a second rolling update)
+    and removes the temporary one. Tasks always have the file; they see the new content from the first update.
+  - O(state=absent) refuses while a service uses the secret, naming the services, unless O(force=true) - then the
+    secret is first removed from those services (their tasks are restarted without the file).
+  - The result and the diff never contain the data, only its hash, the labels and the using services.
+author:
+  - dockyard.docker maintainers
+requirements:
+  - Docker SDK for Python (C(docker)) on the managed host
+  - Docker engine API 1.41 (Docker 20.10) or newer, the engine a swarm manager
+options:
+  name:
+    description:
+      - Name of the secret (what services reference).
+    type: str
+    required: true
+  data:
+    description:
+      - The content, as a string. Never shown in results, diffs or logs.
+      - Mutually exclusive with O(data_src); one of them is required with O(state=present).
+    type: str
+  data_src:
+    description:
+      - Path of a file on the managed host whose bytes are the content.
+      - Mutually exclusive with O(data).
+    type: path
+  data_is_b64:
+    description:
+      - O(data) is base64 encoded (for binary content); the module decodes it. Does not apply to O(data_src).
+    type: bool
+    default: false
+  labels:
+    description:
+      - Labels of the secret. The label C(io.dockyard.data-hash) is reserved.
+    type: dict
+  state:
+    description:
+      - V(present) create, update labels or rotate; V(absent) remove.
+    type: str
+    choices: [present, absent]
+    default: present
+  force:
+    description:
+      - Allow changing or removing a secret that services use (see the description for exactly what happens).
+      - It does not recreate an unchanged secret.
+    type: bool
+    default: false
+  docker_host:
+    description:
+      - The engine to talk to, C(unix:///path) or C(tcp://host:port).
+      - Falls back to the E(DOCKER_HOST) environment variable.
+    type: str
+    default: unix:///var/run/docker.sock
+    aliases: [docker_url]
+  timeout:
+    description:
+      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
+    type: int
+    default: 60
+  tls_ca_cert:
+    description:
+      - CA certificate that signed the engine's certificate (TCP with TLS).
+      - Falls back to C(ca.pem) in E(DOCKER_CERT_PATH).
+    type: path
+    aliases: [ca_path, ca_cert]
+  tls_client_cert:
+    description:
+      - Client certificate presented to an engine that verifies clients.
+      - Falls back to C(cert.pem) in E(DOCKER_CERT_PATH).
+    type: path
+    aliases: [client_cert, cert_path]
+  tls_client_key:
+    description:
+      - Private key of O(tls_client_cert).
+      - Falls back to C(key.pem) in E(DOCKER_CERT_PATH).
+    type: path
+    aliases: [client_key, key_path]
+  validate_certs:
+    description:
+      - Verify the engine's TLS certificate. Plain TCP without TLS is only accepted when this is false.
+    type: bool
+    default: true
+    aliases: [tls_verify]
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would be created, rotated or removed without doing it.
+  diff_mode:
+    support: full
+    description: Shows name, labels, salted content hash and using services before and after - never the data.
+seealso:
+  - module: dockyard.docker.swarm_config
+  - module: dockyard.docker.swarm_service
+"""
+
+EXAMPLES = r"""
+- name: Database password as a secret (from a vaulted variable)
+  dockyard.docker.swarm_secret:
+    name: db_password
+    data: "{{ vault_db_password }}"
+    labels:
+      app: shop
+
+- name: TLS key from a file on the manager
+  dockyard.docker.swarm_secret:
+    name: shop_tls_key
+    data_src: /etc/shop/tls/key.pem
+
+- name: Rotate a password that running services use (rolling updates of those services)
+  dockyard.docker.swarm_secret:
+    name: db_password
+    data: "{{ vault_db_password_new }}"
+    force: true
+
+- name: Remove a secret (refused while a service uses it)
+  dockyard.docker.swarm_secret:
+    name: db_password
+    state: absent
+"""
+
+RETURN = r"""
+secret_id:
+  description: ID of the secret after the run (before it in check mode); null when absent.
+  returned: success
+  type: str
+  sample: 7q1hzj4mbs2ln8uqwfx6kzjq0
+name:
+  description: The secret's name.
+  returned: always
+  type: str
+data_hash:
+  description:
+    - Salted hash of the content, C(pbkdf2-sha256:<rounds>:<salt>:<hash>) (the value of the C(io.dockyard.data-hash)
+      label); null with O(state=absent).
+  returned: success
+  type: str
+  sample: pbkdf2-sha256:100000:6f1c0e2a9b7d4c3e8f0a1b2c3d4e5f60:4e1f...
+services:
+  description: Names of the services that used the secret when the module started.
+  returned: success
+  type: list
+  elements: str
+actions:
+  description: What was done (or would be done in check mode).
+  returned: always
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    connect,
+    docker_argument_spec,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm_objects import SwarmObjectManager
+
+
+def main():
+    argument_spec = docker_argument_spec()
+    argument_spec.update(
+        name=dict(type="str", required=True),
+        data=dict(type="str", no_log=True),
+        data_src=dict(type="path"),
+        data_is_b64=dict(type="bool", default=False),
+        labels=dict(type="dict"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        force=dict(type="bool", default=False),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("data", "data_src")],
+        required_if=[("state", "present", ("data", "data_src"), True)],
+    )
+    client = connect(module)
+    SwarmObjectManager(module, client, "secret").run()
+
+
+if __name__ == "__main__":
+    main()
