@@ -178,12 +178,33 @@ def connect(module):
             module.fail_json(msg="TLS options are not usable: %s" % exc)
         if base_url.startswith("tcp://"):
             base_url = "https://" + base_url[len("tcp://"):]
+        if isinstance(tls["verify"], str):
+            # requests prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE over the session's CA when a
+            # request carries no verify of its own (docker's never does): the explicit
+            # tls_ca_cert must win, or a correct CA fails as "self-signed certificate".
+            for var in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+                os.environ.pop(var, None)
     api_kwargs = dict(base_url=base_url, timeout=timeout, tls=tls_config)
     try:
         api = docker.APIClient(version="auto", **api_kwargs)
     except Exception as exc:  # noqa: BLE001 - every failure here is a connection problem
-        fail_from_error(module, exc, "connect to the Docker engine at %s" % params.get("docker_host"))
+        fail_from_error(module, exc, "connect to the Docker engine at %s%s" % (params.get("docker_host"),
+                                                                                 _transport_note(base_url, tls)))
     return EngineClient(module, api, api_kwargs)
+
+
+def _transport_note(base_url, tls):
+    """How a TCP connection was attempted, for the failure message (never key material)."""
+    if not (base_url.startswith("https://") or base_url.startswith("http://") or base_url.startswith("tcp://")):
+        return ""
+    if tls is None:
+        return " (plain HTTP, validate_certs: false)"
+    parts = ["TLS"]
+    parts.append("CA %s" % tls["verify"] if isinstance(tls["verify"], str)
+                 else ("system CAs" if tls["verify"] else "server certificate NOT verified"))
+    parts.append("client certificate %s" % tls["client_cert"][0] if tls.get("client_cert")
+                 else "no client certificate given")
+    return " (%s)" % ", ".join(parts)
 
 
 def explain_error(exc, host=None):
@@ -200,18 +221,43 @@ def explain_error(exc, host=None):
         return "No Docker engine socket%s: is the engine installed and running? (%s)" % (where, text)
     if "connection refused" in low:
         return "Connection refused by the Docker engine%s: is it running and listening there? (%s)" % (where, text)
+    if ("certificate verify failed" in low or "certificate_verify_failed" in low) and "mismatch" in low:
+        return (
+            "TLS certificate verification failed%s: the engine's certificate is not valid for the host name "
+            "or IP address in docker_host (add it to the certificate's subjectAltName, or connect by a name "
+            "the certificate lists). (%s)" % (where, text)
+        )
     if "certificate verify failed" in low or "certificate_verify_failed" in low:
         return (
             "TLS certificate verification failed%s: the CA in tls_ca_cert did not sign the engine's "
-            "certificate, or the name does not match. (%s)" % (where, text)
+            "certificate (wrong CA, or a self-signed engine certificate). (%s)" % (where, text)
         )
-    if "wrong version number" in low or "unknown protocol" in low:
-        return "The engine%s does not speak TLS on that port (plain HTTP endpoint?). (%s)" % (where, text)
+    if "wrong version number" in low or "unknown protocol" in low or "record layer failure" in low:
+        return (
+            "The engine%s does not speak TLS on that port: it is a plain HTTP endpoint (unauthenticated, "
+            "root on the host for anyone who reaches it); use the engine's TLS port. (%s)" % (where, text)
+        )
+    if "http request to an https server" in low:
+        return (
+            "The engine%s requires TLS on that port but the connection was plain HTTP: give tls_ca_cert, "
+            "tls_client_cert and tls_client_key (and keep validate_certs: true). (%s)" % (where, text)
+        )
+    if "unknown ca" in low:
+        return (
+            "The engine%s rejected the client certificate: tls_client_cert was not signed by the CA the engine "
+            "trusts (its tlscacert). (%s)" % (where, text)
+        )
     if ("certificate required" in low or "bad certificate" in low or "handshake failure" in low
             or "tlsv13 alert" in low or "tlsv1 alert" in low):
         return (
             "The engine%s refused the TLS handshake: it requires a client certificate signed by its CA "
             "(tls_client_cert / tls_client_key). (%s)" % (where, text)
+        )
+    if "eof occurred in violation of protocol" in low or "unexpected eof" in low:
+        return (
+            "The engine%s closed the TLS connection during the handshake: it most likely requires a client "
+            "certificate signed by its CA (tls_client_cert / tls_client_key) and got none, or one it does "
+            "not trust. (%s)" % (where, text)
         )
     if "read timed out" in low or "timed out" in low:
         return "The Docker engine%s did not answer in time (timeout option). (%s)" % (where, text)
