@@ -27,6 +27,8 @@ MANAGERS = ("systemd", "supervisor", "upstart")
 # systemd's Restart= values.  supervisor and upstart only know the coarse three.
 SYSTEMD_RESTART = ("no", "always", "on-success", "on-failure", "on-abnormal", "on-abort", "on-watchdog")
 COARSE_RESTART = ("always", "on-failure", "no")
+# Restart= values under which a stop by signal counts as success (see render_systemd).
+QUIET_STOP_RESTART = ("always", "no")
 
 DEFAULT_DOCKER_BIN = "/usr/bin/docker"
 DEFAULT_STOP_TIMEOUT = 10
@@ -244,6 +246,14 @@ def render_systemd(spec):
         "ExecStart=%s" % _start(spec),
         "ExecStop=%s" % _stop(spec),
         "Restart=%s" % spec["restart"],
+    ]
+    if spec["restart"] in QUIET_STOP_RESTART:
+        # `docker stop -t N` ends an attached container with 143 (SIGTERM) or 137 (SIGKILL after N s);
+        # the attached `docker start -a` exits with that code. Count both as a clean stop so that
+        # `systemctl stop` leaves the unit inactive (not failed) and a restart of docker.service
+        # brings it back. Not for on-failure & co.: there 137 (docker kill, OOM) must stay a failure.
+        lines.append("SuccessExitStatus=137 143")
+    lines += [
         "RestartSec=%d" % spec["restart_sec"],
         "TimeoutStopSec=%d" % (spec["stop_timeout"] + STOP_GRACE),
         "",

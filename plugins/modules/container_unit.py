@@ -613,8 +613,8 @@ class ContainerUnit:
         if not tools["running"]:
             if self.params["state"] in ("started", "stopped"):
                 self.module.warn(
-                    "upstart is not running on this host (no working initctl): %s %s but could not %s "
-                    "the job." % (self.wrote(), self.spec["dest"], "start" if self.params["state"] == "started" else "stop")
+                    "upstart is not running on this host (no working initctl): the job %s is in place but could "
+                    "not %s it." % (self.spec["dest"], "start" if self.params["state"] == "started" else "stop")
                 )
             return
         if content_changed:

@@ -151,3 +151,12 @@ def test_validation_errors_name_option_and_accepted_values(kwargs, option, fragm
     assert err.value.option == option
     assert fragment in str(err.value)
     assert option in str(err.value)
+
+
+def test_signal_exit_is_a_clean_stop_only_when_restart_does_not_depend_on_it():
+    for restart in ("always", "no"):
+        text = ur.render(ur.build_spec(name="app1", restart=restart))
+        assert "SuccessExitStatus=137 143\n" in text
+    for restart in ("on-failure", "on-success", "on-abnormal"):
+        text = ur.render(ur.build_spec(name="app1", restart=restart))
+        assert "SuccessExitStatus" not in text
