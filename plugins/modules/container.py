@@ -23,7 +23,7 @@ description:
   - Every container this module creates carries the label C(io.dockyard.managed=true).
   - The container is only ever looked up by name; the module never lists all containers.
 author:
-  - dockyard.docker contributors
+  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full

@@ -21,7 +21,7 @@ description:
     named in its C(manifest.json)) is compared with the local image's ID before anything is loaded; the archive
     is only loaded when they differ.
 author:
-  - dockyard.docker contributors
+  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full

@@ -20,7 +20,7 @@ description:
   - O(state=absent) refuses while containers are attached, unless O(force=true) (they are disconnected first).
   - Overlay networks need a swarm manager.
 author:
-  - dockyard.docker contributors
+  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full

@@ -82,3 +82,15 @@ def engine_snapshot(h):
             env=data["Config"]["Env"],
         )
     return snap
+
+
+def run_module(module, args, check=False, timeout=120):
+    """Run one dockyard.docker module ad hoc on the node; args are passed as JSON (types kept)."""
+    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
+    argv = ["ansible", "-i", INVENTORY, NODE, "-m", "dockyard.docker.%s" % module, "-a", json.dumps(args)]
+    if check:
+        argv.append("--check")
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.oneline")
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+    return PlaybookRun(proc)
