@@ -188,8 +188,8 @@ def connect(module):
     try:
         api = docker.APIClient(version="auto", **api_kwargs)
     except Exception as exc:  # noqa: BLE001 - every failure here is a connection problem
-        fail_from_error(module, exc, "connect to the Docker engine at %s%s" % (params.get("docker_host"),
-                                                                                 _transport_note(base_url, tls)))
+        doing = "connect to the Docker engine at %s%s" % (params.get("docker_host"), _transport_note(base_url, tls))
+        fail_from_error(module, exc, doing)
     return EngineClient(module, api, api_kwargs)
 
 

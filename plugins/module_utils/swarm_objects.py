@@ -24,6 +24,12 @@ import hashlib
 import hmac
 import os
 
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    APIError,
+    DockerException,
+    fail_from_error,
+)
+
 HASH_LABEL = "io.dockyard.data-hash"
 HASH_SCHEME = "pbkdf2-sha256"
 HASH_ITERATIONS = 100000
@@ -216,14 +222,6 @@ class SwarmObjectManager:
     """Engine side shared by swarm_secret and swarm_config (``kind`` = secret | config)."""
 
     def __init__(self, module, client, kind):
-        from ansible_collections.dockyard.docker.plugins.module_utils.client import (
-            APIError,
-            DockerException,
-            fail_from_error,
-        )
-
-        self._errors = (APIError, DockerException)
-        self._fail_from_error = fail_from_error
         self.module = module
         self.client = client
         self.api = client.api
@@ -236,8 +234,8 @@ class SwarmObjectManager:
     def call(self, doing, func, *args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except self._errors as exc:
-            self._fail_from_error(self.module, exc, doing, changed=bool(self.actions), actions=self.actions)
+        except (APIError, DockerException) as exc:
+            fail_from_error(self.module, exc, doing, changed=bool(self.actions), actions=self.actions)
 
     def find(self, name):
         lister = self.api.secrets if self.kind == "secret" else self.api.configs

@@ -13,10 +13,13 @@ module: swarm_config
 short_description: Create, rotate or remove a Docker Swarm config, idempotent by content hash
 version_added: 0.1.0
 description:
-  - Manages one Swarm config on a swarm manager. Configs reach service tasks as files (not encrypted at rest; use M(dockyard.docker.swarm_secret) for sensitive data).
+  - Manages one Swarm config on a swarm manager.
+  - Configs reach service tasks as files (not encrypted at rest; use M(dockyard.docker.swarm_secret) for
+    sensitive data).
   - Idempotence without reading the data back - the module stores a salted hash of the content
     (PBKDF2-HMAC-SHA256, random salt, 100000 rounds, so a short password cannot be looked up from it) in the
-    label C(io.dockyard.data-hash) and compares the new content against it. A config created outside this module is compared by the data the engine returns.
+    label C(io.dockyard.data-hash) and compares the new content against it.
+  - A config created outside this module is compared by the data the engine returns.
   - Labels alone are updated in place.
   - New content means a new config (the engine cannot change the data of an existing one). When no service
     uses it, the old one is removed and a new one with the same name is created.
@@ -29,7 +32,7 @@ description:
     config is first removed from those services (their tasks are restarted without the file).
   - The result and the diff never contain the data, only its hash, the labels and the using services.
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer, the engine a swarm manager

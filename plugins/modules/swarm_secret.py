@@ -13,10 +13,14 @@ module: swarm_secret
 short_description: Create, rotate or remove a Docker Swarm secret, idempotent by content hash
 version_added: 0.1.0
 description:
-  - Manages one Swarm secret on a swarm manager. Secrets reach service tasks as files under C(/run/secrets/); the engine keeps them encrypted in the raft log and never returns their data.
+  - Manages one Swarm secret on a swarm manager.
+  - Secrets reach service tasks as files under C(/run/secrets/); the engine keeps them encrypted in the raft
+    log and never returns their data.
   - Idempotence without reading the data back - the module stores a salted hash of the content
     (PBKDF2-HMAC-SHA256, random salt, 100000 rounds, so a short password cannot be looked up from it) in the
-    label C(io.dockyard.data-hash) and compares the new content against it. A secret that has no such label (created outside this module) has an unknown content and is treated as changed.
+    label C(io.dockyard.data-hash) and compares the new content against it.
+  - A secret that has no such label (created outside this module) has an unknown content and is treated
+    as changed.
   - Labels alone are updated in place.
   - New content means a new secret (the engine cannot change the data of an existing one). When no service
     uses it, the old one is removed and a new one with the same name is created.
@@ -29,7 +33,7 @@ description:
     secret is first removed from those services (their tasks are restarted without the file).
   - The result and the diff never contain the data, only its hash, the labels and the using services.
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer, the engine a swarm manager

@@ -80,22 +80,24 @@ def test_tcp_without_material_is_plain_and_left_to_caller():
 
 def test_tcp_with_all_material(tmp_path):
     ca, cert, key = touch(tmp_path / "ca"), touch(tmp_path / "c"), touch(tmp_path / "k")
-    host, tls, _ = resolve_connection(dict(docker_host="tcp://h:2376", tls_ca_cert=ca, tls_client_cert=cert,
-                                           tls_client_key=key, validate_certs=True), environ={})
+    params = dict(docker_host="tcp://h:2376", tls_ca_cert=ca, tls_client_cert=cert, tls_client_key=key,
+                  validate_certs=True)
+    host, tls, dummy = resolve_connection(params, environ={})
     assert host == "tcp://h:2376"
     assert tls == {"verify": ca, "client_cert": (cert, key)}
 
 
 def test_validate_certs_false_keeps_client_cert_but_does_not_verify(tmp_path):
     ca, cert, key = touch(tmp_path / "ca"), touch(tmp_path / "c"), touch(tmp_path / "k")
-    _, tls, _ = resolve_connection(dict(docker_host="tcp://h:2376", tls_ca_cert=ca, tls_client_cert=cert,
-                                        tls_client_key=key, validate_certs=False), environ={})
+    params = dict(docker_host="tcp://h:2376", tls_ca_cert=ca, tls_client_cert=cert, tls_client_key=key,
+                  validate_certs=False)
+    dummy, tls, dummy = resolve_connection(params, environ={})
     assert tls == {"verify": False, "client_cert": (cert, key)}
 
 
 def test_ca_only_verifies_without_client_cert(tmp_path):
     ca = touch(tmp_path / "ca")
-    _, tls, _ = resolve_connection(dict(docker_host="tcp://h:2376", tls_ca_cert=ca), environ={})
+    dummy, tls, dummy = resolve_connection(dict(docker_host="tcp://h:2376", tls_ca_cert=ca), environ={})
     assert tls == {"verify": ca}
 
 
@@ -103,7 +105,7 @@ def test_docker_cert_path_fallback(tmp_path):
     for name in ("ca.pem", "cert.pem", "key.pem"):
         touch(tmp_path / name)
     env = {"DOCKER_CERT_PATH": str(tmp_path), "DOCKER_TLS_VERIFY": "1"}
-    _, tls, _ = resolve_connection(dict(docker_host="tcp://h:2376", validate_certs=True), environ=env)
+    dummy, tls, dummy = resolve_connection(dict(docker_host="tcp://h:2376", validate_certs=True), environ=env)
     assert tls == {"verify": str(tmp_path / "ca.pem"),
                    "client_cert": (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))}
 
@@ -114,14 +116,14 @@ def test_explicit_options_win_over_docker_cert_path(tmp_path):
     for name in ("ca.pem", "cert.pem", "key.pem"):
         touch(envdir / name)
     mine = touch(tmp_path / "myca.pem")
-    _, tls, _ = resolve_connection(dict(docker_host="tcp://h:2376", tls_ca_cert=mine),
-                                   environ={"DOCKER_CERT_PATH": str(envdir)})
+    dummy, tls, dummy = resolve_connection(dict(docker_host="tcp://h:2376", tls_ca_cert=mine),
+                                           environ={"DOCKER_CERT_PATH": str(envdir)})
     assert tls["verify"] == mine
     assert tls["client_cert"] == (str(envdir / "cert.pem"), str(envdir / "key.pem"))
 
 
 def test_docker_cert_path_with_missing_files_is_ignored(tmp_path):
-    _, tls, _ = resolve_connection(dict(docker_host="tcp://h:2376"), environ={"DOCKER_CERT_PATH": str(tmp_path)})
+    dummy, tls, dummy = resolve_connection(dict(docker_host="tcp://h:2376"), environ={"DOCKER_CERT_PATH": str(tmp_path)})
     assert tls is None
 
 
