@@ -1,0 +1,226 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the bulk ``containers`` module adds around the per-container code path.
+
+Every container is still inspected, planned and changed by
+``container_manager`` (``inspect_container``, ``resolve_image``, ``plan``,
+``execute``) exactly as the ``container`` module does it.  This file holds the
+parts that only exist because there are many containers in one task:
+
+* :func:`parse_items` validates the whole list first (nothing is changed when one
+  item is wrong) and refuses duplicate names;
+* :class:`ImageResolver` resolves each image once per task, so a list of 50
+  containers on one image asks the engine (or the registry) once -- and reports
+  ``pulled image`` on the first item only, as a loop of ``container`` would;
+* :func:`execution_waves` orders items so a container that shares another listed
+  container's network namespace is handled after it;
+* :func:`prune_candidates` picks the containers ``prune`` removes: only those
+  carrying the ownership label, never one that is listed;
+* :func:`item_result` and :func:`summarize` shape the per-container and overall
+  results.
+
+Pure code except :class:`ThreadClients` (one engine client per worker thread).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import SpecError, parse_spec
+
+try:
+    from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL
+except ImportError:  # pragma: no cover - client needs ansible; keep the pure code importable
+    OWNER_LABEL = "io.dockyard.managed"
+
+# Options of `containers` items that only exist at module level.
+MODULE_LEVEL_OPTIONS = ("docker_host", "timeout", "tls_ca_cert", "tls_client_cert", "tls_client_key",
+                        "validate_certs")
+
+
+def parse_items(items):
+    """Validate every ``containers`` item; returns the specs in list order.
+
+    Raises :class:`SpecError` naming the item (index and name) and the option.
+    """
+    if not items:
+        return []
+    specs = []
+    seen = {}
+    for index, params in enumerate(items):
+        label = "containers[%d]" % index
+        if isinstance(params, dict) and params.get("name"):
+            label = "containers[%d] (%s)" % (index, params.get("name"))
+        if not isinstance(params, dict):
+            raise SpecError("%s must be a dict of container options, got %r" % (label, params))
+        try:
+            spec = parse_spec(params)
+        except SpecError as exc:
+            raise SpecError("%s: %s" % (label, exc))
+        if spec.name in seen:
+            raise SpecError(
+                "%s: name %s is listed twice (also containers[%d]); each container may appear once"
+                % (label, spec.name, seen[spec.name])
+            )
+        seen[spec.name] = index
+        specs.append(spec)
+    return specs
+
+
+class ImageResolver(object):
+    """Resolve each (image, pull) once per task, in list order.
+
+    ``resolve`` is ``container_manager.resolve_image``-shaped:
+    ``resolve(spec) -> (image_id, pulled_ref)``.  After a real pull the image is on
+    the host, so later items on the same image report no pull (as the next
+    iteration of a loop would find it local).  In check mode nothing is pulled, so
+    every item that would need the image reports the pull, as in a loop.
+    """
+
+    def __init__(self, resolve, check_mode=False):
+        self._resolve = resolve
+        self._check_mode = check_mode
+        self._cache = {}
+
+    def __call__(self, spec):
+        if spec.image is None or spec.state == "absent":
+            return self._resolve(spec)
+        key = (spec.image, spec.pull)
+        if key in self._cache:
+            image_id, pulled = self._cache[key]
+            return image_id, (pulled if self._check_mode else None)
+        answer = self._resolve(spec)
+        self._cache[key] = answer
+        return answer
+
+
+def _shares_namespace_with(spec):
+    mode = spec.network_mode or ""
+    if mode.startswith("container:"):
+        return mode[len("container:"):]
+    return None
+
+
+def execution_waves(specs):
+    """Indexes of ``specs`` grouped in waves that may run in parallel, in list order.
+
+    A container whose ``network_mode`` is ``container:OTHER`` with ``OTHER`` in the
+    list waits for the wave that handles ``OTHER``.  Chains are followed; a cycle
+    is broken by list order.
+    """
+    position = dict((spec.name, index) for index, spec in enumerate(specs))
+    level = {}
+
+    def depth(index, trail):
+        if index in level:
+            return level[index]
+        other = _shares_namespace_with(specs[index])
+        if other is None or other not in position or position[other] in trail:
+            level[index] = 0
+        else:
+            level[index] = depth(position[other], trail | set([index])) + 1
+        return level[index]
+
+    for index in range(len(specs)):
+        depth(index, set([index]))
+    waves = []
+    for index in range(len(specs)):
+        while len(waves) <= level[index]:
+            waves.append([])
+        waves[level[index]].append(index)
+    return [wave for wave in waves if wave]
+
+
+def container_names(summary):
+    """Names of a container from ``GET /containers/json`` (``/web`` -> ``web``)."""
+    return [name.lstrip("/") for name in (summary.get("Names") or []) if name.count("/") <= 1]
+
+
+def prune_candidates(summaries, wanted_names, owner_label=OWNER_LABEL):
+    """Containers ``prune`` removes: ownership label present and name not listed.
+
+    ``summaries`` come from the engine's container list (already filtered by label
+    there; checked again here so a filter mistake can never widen the set).
+    Returns ``[(name, id)]`` sorted by name.
+    """
+    wanted = set(wanted_names)
+    out = []
+    for summary in summaries or []:
+        labels = summary.get("Labels") or {}
+        if owner_label not in labels:
+            continue
+        names = container_names(summary)
+        if not names or any(name in wanted for name in names):
+            continue
+        out.append((names[0], summary.get("Id")))
+    return sorted(out)
+
+
+def item_result(name, the_plan, container_id=None, error=None):
+    """One entry of the module's ``containers`` result."""
+    result = dict(
+        name=name,
+        changed=the_plan.changed if the_plan is not None else False,
+        actions=list(the_plan.actions) if the_plan is not None else [],
+        diff=dict(before=the_plan.before, after=the_plan.after) if the_plan is not None else {},
+        id=container_id,
+        state=(the_plan.after.get("state") if the_plan is not None else None),
+    )
+    if error is not None:
+        result["failed"] = True
+        result["msg"] = error
+    return result
+
+
+def summarize(results):
+    """Overall ``changed``, failed items and the task diff (a list Ansible prints item by item)."""
+    changed = any(r.get("changed") for r in results)
+    failed = [r for r in results if r.get("failed")]
+    diff = []
+    for r in results:
+        if r.get("changed") and r.get("diff"):
+            diff.append(dict(
+                before_header=r["name"], after_header=r["name"],
+                before=r["diff"].get("before", {}), after=r["diff"].get("after", {}),
+            ))
+    return changed, failed, diff
+
+
+class ThreadClients(object):
+    """One engine client per thread, made on first use by ``factory()``.
+
+    The calling (main) thread keeps ``main``; requests sessions are not shared
+    between threads.
+    """
+
+    def __init__(self, main, factory):
+        self._main = main
+        self._main_thread = threading.current_thread()
+        self._factory = factory
+        self._local = threading.local()
+        self._made = []
+        self._lock = threading.Lock()
+
+    def get(self):
+        if threading.current_thread() is self._main_thread:
+            return self._main
+        api = getattr(self._local, "api", None)
+        if api is None:
+            api = self._factory()
+            self._local.api = api
+            with self._lock:
+                self._made.append(api)
+        return api
+
+    def close(self):
+        with self._lock:
+            made, self._made = self._made, []
+        for api in made:
+            if api is not self._main:
+                try:
+                    api.close()
+                except Exception:  # noqa: BLE001 - closing is best effort
+                    pass

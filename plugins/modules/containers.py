@@ -1,0 +1,525 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: containers
+short_description: Manage many Docker containers in one task
+version_added: 0.1.0
+description:
+  - Reconciles a whole list of containers in one task over one engine connection. Each item takes the options of
+    M(dockyard.docker.container) and is inspected, compared, created, updated in place, recreated, started,
+    stopped or removed by the same code as that module, so the end state, RV(containers[].changed) and
+    RV(containers[].actions) are the ones a loop of M(dockyard.docker.container) over the same items gives.
+  - Containers are looked up by name (the engine is never asked to list every container, except with
+    O(prune=true), which lists only the containers carrying the ownership label). Each image is resolved once
+    per task.
+  - The changes (stop, remove, create, start, restart, update) run in parallel, at most O(parallelism) at a
+    time, so stopping many containers costs about one stop timeout per O(parallelism) containers instead of one
+    per container.
+  - Every container this module creates carries the label C(io.dockyard.managed=true).
+author:
+  - dockyard.docker contributors (@dockyard)
+attributes:
+  check_mode:
+    support: full
+    description: Computes, per container, exactly the actions a real run takes and changes nothing; with
+      O(prune=true) reports the containers that would be removed.
+  diff_mode:
+    support: full
+    description: Before and after of every compared option and the state of each changed container.
+options:
+  containers:
+    description:
+      - The containers, each a dict of the options of M(dockyard.docker.container) (without the engine
+        connection options, which are given once for the task).
+      - Every item is validated before anything is changed; a name may appear only once.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - Name of the container. 2 or more of C([a-zA-Z0-9_.-]), starting with a letter or digit; no slashes.
+        type: str
+        required: true
+      image:
+        description:
+          - Image reference (C(repository[:tag]) or C(repository@digest)). Required to create the container.
+          - Compared by image ID; when the tag now points to another image, the container is recreated.
+        type: str
+      pull:
+        description:
+          - C(missing) pulls the image only when it is not on the host.
+          - C(always) pulls it on every run (the container is recreated only when the image ID changed).
+          - C(never) never pulls; a missing image is an error and nothing is changed.
+        type: str
+        choices: [missing, always, never]
+        default: missing
+      command:
+        description:
+          - Command to run, a string (split like a shell would) or a list of arguments. Replaces the image's C(CMD).
+        type: raw
+      entrypoint:
+        description:
+          - Replaces the image's C(ENTRYPOINT).
+        type: list
+        elements: str
+      env:
+        description:
+          - Environment variables. Values are strings; numbers are converted, booleans must be quoted.
+          - Only the variables given are compared (the image's own variables are left alone).
+        type: dict
+      published_ports:
+        description:
+          - Ports to publish, C([IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]), e.g. C(8080:80), C(127.0.0.1:53:53/udp),
+            C(127.0.0.1::80) (host port chosen by the engine), C(9000-9001:9000-9001). Protocol C(tcp) (default),
+            C(udp) or C(sctp). IPv6 host addresses go in brackets, C([::1]:80:80).
+        type: list
+        elements: str
+        aliases: [ports]
+      volumes:
+        description:
+          - Volumes as C(CONTAINER_PATH) (anonymous volume), C(VOLUME_NAME:CONTAINER_PATH[:MODE]) (named volume) or
+            C(/HOST_PATH:CONTAINER_PATH[:MODE]) (bind mount). MODE is a comma list of C(ro), C(rw), C(z), C(Z),
+            C(nocopy) and propagation flags.
+        type: list
+        elements: str
+      mounts:
+        description:
+          - Mounts in the engine's C(--mount) form.
+        type: list
+        elements: dict
+        suboptions:
+          type:
+            description: Mount type.
+            type: str
+            choices: [volume, bind, tmpfs]
+            default: volume
+          source:
+            description: Volume name or absolute host path. Not used for C(tmpfs).
+            type: str
+          target:
+            description: Absolute path in the container.
+            type: str
+            required: true
+          read_only:
+            description: Mount read-only.
+            type: bool
+            default: false
+      networks:
+        description:
+          - Networks to attach the container to. When given, the container is attached to exactly these networks
+            (not to the default bridge), the first one at creation.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: Network name.
+            type: str
+            required: true
+          aliases:
+            description: Network-scoped aliases.
+            type: list
+            elements: str
+          ipv4_address:
+            description: Fixed IPv4 address on a network with a configured subnet.
+            type: str
+      network_mode:
+        description:
+          - C(bridge), C(host), C(none), C(container:NAME) or a network name.
+        type: str
+      labels:
+        description:
+          - Labels. Only the labels given are compared.
+        type: dict
+      hostname:
+        description: Container host name.
+        type: str
+      user:
+        description: User (and group) the process runs as, C(name), C(uid) or C(uid:gid).
+        type: str
+      working_dir:
+        description: Working directory of the process.
+        type: str
+      restart_policy:
+        description:
+          - Docker restart policy. C(no) never restarts; C(on-failure) restarts after a non-zero exit (at most
+            O(containers[].restart_retries) times when set); C(always) restarts whenever the container stops and at engine start,
+            even after a manual stop; C(unless-stopped) like C(always) except after a manual stop.
+          - The literal C(on-failure:N) is accepted and means O(containers[].restart_retries=N).
+          - Quote C("no") in YAML, or the value becomes the boolean false (which is accepted as C(no) too).
+          - A change is applied in place (same container ID, the process is not restarted).
+          - 'Accepted values: C(no), C(on-failure), C(on-failure:N), C(always), C(unless-stopped).'
+        type: raw
+      restart_retries:
+        description:
+          - Maximum restart count for O(containers[].restart_policy=on-failure); C(0) means no limit. Only valid with C(on-failure).
+        type: int
+      stop_timeout:
+        description:
+          - Seconds to wait after the stop signal before the container is killed. Stored on the container (compared)
+            and used when this module stops, restarts or recreates it.
+        type: int
+      stop_signal:
+        description: Signal that stops the container, e.g. C(SIGTERM) or C(SIGINT).
+        type: str
+      force_kill:
+        description: Kill (SIGKILL) instead of stopping gracefully when the module stops the container.
+        type: bool
+        default: false
+      healthcheck:
+        description:
+          - Health check with keys C(test) (string run by a shell, or a list), C(interval), C(timeout),
+            C(start_period) (durations like C(30s), C(1m30s) or seconds), C(retries), C(disable) (true disables the
+            image's check).
+        type: dict
+      memory:
+        description:
+          - Memory limit, bytes or a number with unit C(b), C(k), C(m), C(g), C(t) (e.g. C(512m), C(1g)). C(0) is
+            unlimited. Applied in place.
+        type: str
+      cpus:
+        description: CPU limit, may be fractional (C(0.5)). Applied in place.
+        type: float
+      log_driver:
+        description: Logging driver, e.g. C(json-file), C(local), C(journald).
+        type: str
+      log_options:
+        description: Options of the logging driver (only those given are compared). Needs O(containers[].log_driver).
+        type: dict
+      recreate:
+        description: Recreate the container even when nothing differs.
+        type: bool
+        default: false
+      state:
+        description:
+          - C(started) creates the container when missing and makes sure it runs.
+          - C(present) creates it when missing (not started) and leaves a running container running.
+          - C(stopped) creates it when missing (not started) and makes sure it is stopped.
+          - C(restarted) like C(started), and restarts it when it was not just created or recreated (always changed).
+          - C(absent) removes the container (never its volumes).
+        type: str
+        choices: [started, present, stopped, restarted, absent]
+        default: started
+  parallelism:
+    description:
+      - How many containers are changed at the same time. C(1) changes them one after another, in list order.
+      - A container whose O(containers[].network_mode) is C(container:NAME) of another listed container is handled
+        after that container.
+    type: int
+    default: 10
+  prune:
+    description:
+      - Also remove every container that carries the label C(io.dockyard.managed) (set on the containers this
+        collection creates) and is not in O(containers). Containers without that label are never touched.
+      - Pruned containers are stopped with their own stop timeout, then removed (never their volumes), before
+        the listed containers are changed (so a port or a name they hold is free).
+    type: bool
+    default: false
+  docker_host:
+    description:
+      - The engine to talk to. Falls back to the E(DOCKER_HOST) environment variable.
+    type: str
+    default: unix:///var/run/docker.sock
+    aliases: [docker_url]
+  timeout:
+    description:
+      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
+    type: int
+    default: 60
+  tls_ca_cert:
+    description:
+      - CA certificate that signed the engine's TLS certificate (C(tcp://) engines).
+    type: path
+    aliases: [ca_path, ca_cert]
+  tls_client_cert:
+    description:
+      - Client certificate presented to a TLS engine.
+    type: path
+    aliases: [client_cert, cert_path]
+  tls_client_key:
+    description:
+      - Key of O(tls_client_cert).
+    type: path
+    aliases: [client_key, key_path]
+  validate_certs:
+    description:
+      - Verify the engine's TLS certificate.
+    type: bool
+    default: true
+    aliases: [tls_verify]
+notes:
+  - Per-container results are in RV(containers); the task fails after all items ran when one or more of them
+    failed, naming each failed container.
+  - The connection options (O(docker_host), O(timeout), TLS) apply to the whole task; each worker thread opens
+    its own client to that engine.
+seealso:
+  - module: dockyard.docker.container
+"""
+
+EXAMPLES = r"""
+- name: Every container of this host from inventory, changed ten at a time
+  dockyard.docker.containers:
+    parallelism: 10
+    containers: "{{ host_containers }}"   # a list of dicts with container options
+
+- name: The application stack; containers of an older release that are no longer listed are removed
+  dockyard.docker.containers:
+    prune: true
+    containers:
+      - name: db
+        image: registry.example.com/db:15
+        volumes:
+          - db-data:/var/lib/db
+        restart_policy: unless-stopped
+      - name: api
+        image: registry.example.com/api:2.4
+        env:
+          DB_HOST: db
+        published_ports:
+          - "8080:8000"
+        restart_policy: on-failure
+        restart_retries: 5
+      - name: worker
+        image: registry.example.com/api:2.4
+        command: ["worker", "--queue", "default"]
+        restart_policy: always
+        stop_timeout: 30
+
+- name: Remove several containers at once (their volumes stay)
+  dockyard.docker.containers:
+    containers:
+      - name: api
+        state: absent
+      - name: worker
+        state: absent
+"""
+
+RETURN = r"""
+containers:
+  description: One entry per listed container, in list order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Container name.
+      type: str
+      returned: always
+    changed:
+      description: Whether this container was (or in check mode would be) changed.
+      type: bool
+      returned: always
+    actions:
+      description: What was done to this container (or would be in check mode), in order; the same strings as
+        the RV(dockyard.docker.container#module:actions) of M(dockyard.docker.container).
+      type: list
+      elements: str
+      returned: always
+      sample: ["updated restart_policy"]
+    diff:
+      description: Before and after of the compared options and of the container state.
+      type: dict
+      returned: always
+    id:
+      description: ID of the container after the run (before it in check mode); null when there is none.
+      type: str
+      returned: always
+    state:
+      description: State of the container after the run (C(running), C(created), C(exited), C(absent), ...).
+      type: str
+      returned: always
+    failed:
+      description: Present and true when this container could not be reconciled.
+      type: bool
+      returned: on failure of this item
+    msg:
+      description: Why this container could not be reconciled.
+      type: str
+      returned: on failure of this item
+pruned:
+  description: The containers removed (or that would be removed in check mode) by O(prune), same fields as
+    RV(containers).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: old-worker
+      changed: true
+      actions: ["removed"]
+      id: 4c5d...
+      state: absent
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    OWNER_LABEL,
+    connect,
+    docker_argument_spec,
+    explain_error,
+    fail_from_error,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container_bulk import (
+    ImageResolver,
+    ThreadClients,
+    execution_waves,
+    item_result,
+    parse_items,
+    prune_candidates,
+    summarize,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import (
+    ContainerError,
+    execute,
+    inspect_container,
+    plan,
+    resolve_image,
+    run_parallel,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import (
+    SpecError,
+    container_argument_spec,
+    parse_spec,
+)
+
+
+class BulkReconciler(object):
+    """Plan every container like ``container`` does, then run the plans in parallel."""
+
+    def __init__(self, module, engine, specs):
+        self.module = module
+        self.engine = engine
+        self.api = engine.api
+        self.specs = specs
+        self.check_mode = module.check_mode
+        self.parallelism = module.params["parallelism"]
+        self.clients = ThreadClients(engine.api, engine.new_api)
+        self.host = module.params.get("docker_host")
+
+    def _explain(self, exc):
+        if isinstance(exc, ContainerError):
+            return str(exc)
+        return explain_error(exc, self.host)
+
+    def plan_all(self):
+        """Inspect (by name), resolve images and plan each listed container, in list order."""
+        resolver = ImageResolver(lambda spec: resolve_image(self.api, spec, check_mode=self.check_mode),
+                                 check_mode=self.check_mode)
+        planned = []
+        for spec in self.specs:
+            try:
+                inspect = inspect_container(self.api, spec.name)
+                image_id, pulled = resolver(spec)
+                planned.append((spec, inspect, plan(spec, inspect, image_id, pulled), None))
+            except ContainerError as exc:
+                planned.append((spec, None, None, str(exc)))
+            except Exception as exc:  # noqa: BLE001 - SDK / transport errors, explained per item
+                planned.append((spec, None, None, "Could not manage container %s: %s"
+                                % (spec.name, self._explain(exc))))
+        return planned
+
+    def plan_prune(self):
+        wanted = [spec.name for spec in self.specs]
+        try:
+            owned = self.api.containers(all=True, filters={"label": OWNER_LABEL})
+        except Exception as exc:  # noqa: BLE001
+            fail_from_error(self.module, exc, "list the containers labelled %s for prune" % OWNER_LABEL)
+        planned = []
+        for name, container_id in prune_candidates(owned, wanted):
+            spec = parse_spec(dict(name=name, state="absent"))
+            try:
+                inspect = inspect_container(self.api, container_id)
+                planned.append((spec, inspect, plan(spec, inspect), None))
+            except Exception as exc:  # noqa: BLE001
+                planned.append((spec, None, None, "Could not prune container %s: %s" % (name, self._explain(exc))))
+        return planned
+
+    def run(self, planned, waves=None):
+        """Execute the plans (parallel within each wave); return the item results in order."""
+        results = [None] * len(planned)
+        todo = set()
+        for index, (spec, inspect, the_plan, error) in enumerate(planned):
+            container_id = inspect["Id"] if inspect else None
+            if error is not None:
+                results[index] = item_result(spec.name, None, error=error)
+            elif self.check_mode or not the_plan.steps:
+                results[index] = item_result(spec.name, the_plan, container_id)
+            else:
+                todo.add(index)
+        if waves is None:
+            waves = [list(range(len(planned)))]
+
+        def work(index):
+            spec, inspect, the_plan, _error = planned[index]
+            return execute(self.clients.get(), spec, inspect, the_plan)
+
+        try:
+            for wave in waves:
+                batch = [index for index in wave if index in todo]
+                for index, (answer, exc) in zip(batch, run_parallel(work, batch, self.parallelism)):
+                    spec, inspect, the_plan, _error = planned[index]
+                    if exc is None:
+                        results[index] = item_result(spec.name, the_plan, answer)
+                    else:
+                        results[index] = item_result(
+                            spec.name, the_plan, inspect["Id"] if inspect else None,
+                            error="Could not manage container %s: %s" % (spec.name, self._explain(exc)),
+                        )
+                        # The engine may have done part of the plan: report it as changed.
+                        results[index]["changed"] = True
+        finally:
+            self.clients.close()
+        return results
+
+
+def main():
+    item_spec = container_argument_spec()
+    argument_spec = dict(
+        containers=dict(type="list", elements="dict", required=True, options=item_spec),
+        parallelism=dict(type="int", default=10),
+        prune=dict(type="bool", default=False),
+    )
+    argument_spec.update(docker_argument_spec())
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    # Validate everything before talking to the engine: a bad item changes nothing.
+    if module.params["parallelism"] < 1:
+        module.fail_json(msg="parallelism must be a whole number >= 1, got %s" % module.params["parallelism"],
+                         changed=False)
+    try:
+        specs = parse_items(module.params["containers"])
+    except SpecError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+
+    engine = connect(module)
+    bulk = BulkReconciler(module, engine, specs)
+    pruned = []
+    if module.params["prune"]:
+        pruned = bulk.run(bulk.plan_prune())
+    planned = bulk.plan_all()
+    results = bulk.run(planned, execution_waves(specs))
+
+    changed, failed, diff = summarize(results + pruned)
+    output = dict(changed=changed, containers=results, pruned=pruned)
+    if module._diff:
+        output["diff"] = diff
+    if failed:
+        module.fail_json(
+            msg="%d of %d containers could not be reconciled: %s" % (
+                len(failed), len(results) + len(pruned),
+                "; ".join("%s: %s" % (r["name"], r["msg"]) for r in failed)),
+            **output
+        )
+    module.exit_json(**output)
+
+
+if __name__ == "__main__":
+    main()

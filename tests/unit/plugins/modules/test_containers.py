@@ -1,0 +1,257 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bulk ``containers`` module against a loop of ``container_manager.reconcile`` (no daemon).
+
+A small in-memory engine stands in for ``docker.APIClient``; the same item lists
+go through a loop of the single module's ``reconcile`` and through the bulk
+module's reconciler, and must give the same ``changed``/``actions`` per item and
+the same end state.  The real-engine version of this check is molecule/bulk.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import itertools
+import threading
+
+import pytest
+
+from ansible_collections.dockyard.docker.plugins.module_utils.container_bulk import parse_items
+from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import reconcile
+from ansible_collections.dockyard.docker.plugins.modules import containers as bulk_module
+
+docker_errors = pytest.importorskip("docker.errors")
+
+IMAGES = {"app:1": "sha256:" + "1" * 64, "app:2": "sha256:" + "2" * 64}
+OWNER = "io.dockyard.managed"
+
+
+class FakeEngine(object):
+    """Just enough of the engine for container_manager, thread-safe."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_id = {}
+        self.calls = []
+
+    def _find(self, ref):
+        if ref in self.by_id:
+            return self.by_id[ref]
+        for record in self.by_id.values():
+            if record["Name"] == "/" + ref:
+                return record
+        raise docker_errors.NotFound("No such container: %s" % ref)
+
+    def inspect_container(self, ref):
+        with self.lock:
+            self.calls.append(("inspect", ref))
+            return copy.deepcopy(self._find(ref))
+
+    def inspect_image(self, ref):
+        if ref not in IMAGES:
+            raise docker_errors.NotFound("No such image: %s" % ref)
+        return {"Id": IMAGES[ref]}
+
+    def create_container_from_config(self, config, name=None):
+        with self.lock:
+            self.calls.append(("create", name))
+            cid = "%064x" % next(self._ids)
+            body = copy.deepcopy(config)
+            host = body.pop("HostConfig", {})
+            body.pop("NetworkingConfig", None)
+            self.by_id[cid] = {
+                "Id": cid, "Name": "/" + name, "Image": IMAGES[config["Image"]],
+                "Config": body, "HostConfig": host,
+                "State": {"Status": "created", "Running": False, "Restarting": False},
+            }
+            return {"Id": cid}
+
+    def _set(self, ref, status):
+        with self.lock:
+            record = self._find(ref)
+            record["State"] = {"Status": status, "Running": status == "running", "Restarting": False}
+
+    def start(self, ref):
+        self.calls.append(("start", ref))
+        self._set(ref, "running")
+
+    def stop(self, ref, timeout=None):
+        self.calls.append(("stop", ref, timeout))
+        self._set(ref, "exited")
+
+    def kill(self, ref):
+        self._set(ref, "exited")
+
+    def restart(self, ref, timeout=None):
+        self._set(ref, "running")
+
+    def rename(self, ref, name):
+        with self.lock:
+            self._find(ref)["Name"] = "/" + name
+
+    def remove_container(self, ref, v=False, force=False):
+        assert v is False
+        with self.lock:
+            self.calls.append(("remove", ref))
+            del self.by_id[self._find(ref)["Id"]]
+
+    def containers(self, all=False, filters=None):  # noqa: A002 - the SDK's name
+        label = (filters or {}).get("label")
+        with self.lock:
+            return [
+                {"Id": r["Id"], "Names": [r["Name"]], "Labels": r["Config"].get("Labels") or {}}
+                for r in self.by_id.values() if label is None or label in (r["Config"].get("Labels") or {})
+            ]
+
+    # POST /containers/{id}/update
+    def _url(self, template, ref):
+        return ref
+
+    def _post_json(self, ref, data=None):
+        with self.lock:
+            self.calls.append(("update", ref))
+            self._find(ref)["HostConfig"].update(data)
+        return None
+
+    def _raise_for_status(self, _res):
+        return None
+
+    def add_foreign(self, name, labels):
+        """A container this collection did not create (or did, when labels carry the owner label)."""
+        with self.lock:
+            cid = "%064x" % next(self._ids)
+            self.by_id[cid] = {
+                "Id": cid, "Name": "/" + name, "Image": IMAGES["app:1"], "Config": {"Labels": labels},
+                "HostConfig": {}, "State": {"Status": "running", "Running": True, "Restarting": False},
+            }
+            return cid
+
+    def state(self):
+        """Comparable end state: name -> what the specs set + status (IDs differ between engines)."""
+        out = {}
+        for r in self.by_id.values():
+            out[r["Name"].lstrip("/")] = (
+                r["Image"], r["Config"].get("Cmd"), r["HostConfig"].get("RestartPolicy"),
+                r["Config"].get("StopTimeout"), r["State"]["Status"],
+            )
+        return out
+
+
+class FakeModule(object):
+    def __init__(self, parallelism=4, check_mode=False):
+        self.params = dict(parallelism=parallelism, docker_host="unix:///fake.sock")
+        self.check_mode = check_mode
+
+    def fail_json(self, **kwargs):
+        raise AssertionError(kwargs)
+
+
+class FakeEngineClient(object):
+    def __init__(self, api):
+        self.api = api
+
+    def new_api(self):
+        return self.api
+
+
+def run_loop(engine, items, check_mode=False):
+    out = []
+    for params in items:
+        spec = parse_items([params])[0]
+        result = reconcile(engine, spec, check_mode=check_mode)
+        out.append((spec.name, result["changed"], result["actions"]))
+    return out
+
+
+def run_bulk(engine, items, check_mode=False, parallelism=4, prune=False):
+    specs = parse_items(items)
+    module = FakeModule(parallelism, check_mode)
+    bulk = bulk_module.BulkReconciler(module, FakeEngineClient(engine), specs)
+    pruned = bulk.run(bulk.plan_prune()) if prune else []
+    results = bulk.run(bulk.plan_all(), bulk_module.execution_waves(specs))
+    return [(r["name"], r["changed"], r["actions"]) for r in results], results, pruned
+
+
+def items(policy="always", image="app:1", command="app-server", state="started", n=5):
+    return [
+        dict(name="web-%d" % i, image=image, command=command, restart_policy=policy, stop_timeout=3, state=state)
+        for i in range(n)
+    ]
+
+
+STEPS = [
+    ("create", items()),
+    ("no-op", items()),
+    ("policy in place", items(policy="unless-stopped")),
+    ("recreate on command", items(policy="unless-stopped", command="app-server --port 8001")),
+    ("recreate on image", items(policy="unless-stopped", command="app-server --port 8001", image="app:2")),
+    ("stop", items(policy="unless-stopped", command="app-server --port 8001", image="app:2", state="stopped")),
+    ("restarted", items(policy="unless-stopped", command="app-server --port 8001", image="app:2",
+                        state="restarted")),
+    ("remove", [dict(name="web-%d" % i, state="absent") for i in range(5)]),
+]
+
+
+@pytest.mark.parametrize("parallelism", [1, 3, 16])
+def test_bulk_and_loop_agree_step_by_step(parallelism):
+    loop_engine, bulk_engine = FakeEngine(), FakeEngine()
+    for label, step_items in STEPS:
+        for check_mode in (True, False):
+            loop_state, bulk_state = loop_engine.state(), bulk_engine.state()
+            want = run_loop(loop_engine, step_items, check_mode)
+            got, _results, _pruned = run_bulk(bulk_engine, step_items, check_mode, parallelism)
+            assert got == want, "%s (check_mode=%s)" % (label, check_mode)
+            assert bulk_engine.state() == loop_engine.state(), label
+            if check_mode:
+                assert loop_engine.state() == loop_state and bulk_engine.state() == bulk_state
+
+
+def test_policy_change_keeps_the_container_ids():
+    engine = FakeEngine()
+    run_bulk(engine, items())
+    before = dict((r["Name"], r["Id"]) for r in engine.by_id.values())
+    got, _r, _p = run_bulk(engine, items(policy="no"))
+    assert all(actions == ["updated restart_policy"] for _n, _c, actions in got)
+    assert dict((r["Name"], r["Id"]) for r in engine.by_id.values()) == before
+
+
+def test_bulk_looks_containers_up_by_name_and_never_lists_without_prune():
+    engine = FakeEngine()
+    run_bulk(engine, items())
+    engine.calls = []
+    run_bulk(engine, items())
+    assert sorted(engine.calls) == sorted(("inspect", "web-%d" % i) for i in range(5))
+
+
+def test_prune_removes_only_labelled_unlisted_containers():
+    engine = FakeEngine()
+    run_bulk(engine, items(n=3))
+    engine.add_foreign("foreign-nolabel", {"com.example.team": "x"})
+    engine.add_foreign("foreign-empty", {})
+    engine.add_foreign("ours-old", {OWNER: "true"})
+    got, _results, pruned = run_bulk(engine, items(n=2), prune=True, check_mode=True)
+    assert [p["name"] for p in pruned] == ["ours-old", "web-2"]
+    assert "ours-old" in engine.state()
+    got, _results, pruned = run_bulk(engine, items(n=2), prune=True)
+    assert [(p["name"], p["actions"]) for p in pruned] == [("ours-old", ["removed"]), ("web-2", ["removed"])]
+    assert all(changed is False for _n, changed, _a in got)
+    assert sorted(engine.state()) == ["foreign-empty", "foreign-nolabel", "web-0", "web-1"]
+    # An empty list with prune removes every owned container and still nothing else.
+    _got, _results, pruned = run_bulk(engine, [], prune=True)
+    assert sorted(engine.state()) == ["foreign-empty", "foreign-nolabel"]
+
+
+def test_one_failing_item_does_not_stop_the_others():
+    engine = FakeEngine()
+    bad = items(n=3)
+    bad[1]["image"] = "missing:1"
+    bad[1]["pull"] = "never"
+    got, results, _p = run_bulk(engine, bad)
+    assert [r.get("failed", False) for r in results] == [False, True, False]
+    assert "pull is never" in results[1]["msg"]
+    assert sorted(engine.state()) == ["web-0", "web-2"]
