@@ -23,7 +23,7 @@ description:
   - The result contains the join tokens; register it with C(no_log) on the task (the M(dockyard.docker.swarm)
     role does) so they never reach a log.
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer
@@ -74,7 +74,7 @@ options:
     type: int
   autolock:
     description:
-      - Require an unlock key after a manager restarts. The unlock key is returned as RV(swarm.UnlockKey).
+      - Require an unlock key after a manager restarts. The unlock key is returned in RV(swarm) as C(UnlockKey).
     type: bool
   rotate_worker_token:
     description:

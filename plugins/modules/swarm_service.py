@@ -28,7 +28,7 @@ description:
   - The engine cannot switch a service between V(replicated) and V(global); such a change removes and recreates
     the service (reported in RV(actions)).
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer
@@ -659,9 +659,9 @@ class ServiceManager:
             if time.time() >= deadline:
                 break
             time.sleep(1)
-        errors = "; ".join("task %s on %s: %s%s" % (p["id"][:12], p["node"], p["state"],
-                                                   (" (%s)" % p["error"]) if p["error"] else "")
-                           for p in problems) or "no task reported an error"
+        errors = "; ".join(
+            "task %s on %s: %s%s" % (p["id"][:12], p["node"], p["state"], (" (%s)" % p["error"]) if p["error"] else "")
+            for p in problems) or "no task reported an error"
         self.result["tasks"] = running + problems
         self.module.fail_json(
             msg="Service %s did not converge within %ss: %s. Task errors: %s"
@@ -736,7 +736,7 @@ def argument_spec():
             limits=dict(type="dict"),
             reservations=dict(type="dict"),
         )),
-        secrets=dict(type="list", elements="dict", options=dict(secret_name=dict(type="str", required=True), **ref)),
+        secrets=dict(type="list", elements="dict", no_log=False, options=dict(secret_name=dict(type="str", required=True), **ref)),
         configs=dict(type="list", elements="dict", options=dict(config_name=dict(type="str", required=True), **ref)),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=120),
