@@ -53,14 +53,14 @@ options:
   force:
     description:
       - With O(state=present), pull or load even when the image is present with the same ID.
-      - With O(state=absent), remove the image even when containers use it.
+      - With O(state=absent), remove the image even when a container uses it.
     type: bool
     default: false
   state:
     description:
       - C(present) makes sure the image is on the host.
-      - C(absent) removes the tag O(name) (and the image when no other tag refers to it). Refused while a
-        container uses the image, unless O(force=true).
+      - C(absent) removes the tag O(name), and the image when no other tag refers to it. The engine refuses to
+        remove the last tag of an image that a container uses, unless O(force=true).
     type: str
     choices: [present, absent]
     default: present

@@ -90,7 +90,6 @@ def run_module(module, args, check=False, timeout=120):
     argv = ["ansible", "-i", INVENTORY, NODE, "-m", "dockyard.docker.%s" % module, "-a", json.dumps(args)]
     if check:
         argv.append("--check")
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.oneline")
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
     return PlaybookRun(proc)

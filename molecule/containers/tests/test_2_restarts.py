@@ -28,7 +28,10 @@ def test_always_comes_back_after_its_main_process_is_killed_from_inside(node):
 
     def restarted():
         data = inspect(node, "c-always")
-        return data if data["RestartCount"] > before["RestartCount"] and data["State"]["Running"] else None
+        state = data["State"]
+        done = (data["RestartCount"] > before["RestartCount"] and state["Running"] and not state["Restarting"]
+                and state["StartedAt"] != before["State"]["StartedAt"])
+        return data if done else None
 
     data = wait_for(restarted, timeout=60)
     assert data, inspect(node, "c-always")["State"]
