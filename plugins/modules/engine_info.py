@@ -18,7 +18,7 @@ description:
   - Lists the containers with their image, state, restart policy and C(RestartCount).
   - Never changes anything; runs the same in check mode.
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer
@@ -154,6 +154,27 @@ engine:
     operating_system:
       description: Host operating system as the engine sees it.
       type: str
+    kernel_version:
+      description: Kernel version of the host.
+      type: str
+    os:
+      description: Engine operating system (C(linux)).
+      type: str
+    arch:
+      description: Engine architecture.
+      type: str
+    name:
+      description: The engine's host name.
+      type: str
+    containers_total:
+      description: Number of containers.
+      type: int
+    containers_running:
+      description: Number of running containers.
+      type: int
+    images:
+      description: Number of images.
+      type: int
   sample:
     version: 20.10.24+dfsg1
     api_version: "1.41"
@@ -192,6 +213,13 @@ swarm:
     nodes:
       description: Number of nodes (managers only).
       type: int
+    error:
+      description: The engine's swarm error, if any.
+      type: str
+    remote_managers:
+      description: Addresses of the managers this node knows.
+      type: list
+      elements: str
 containers:
   description: Containers with restart data, empty when O(containers=false).
   returned: always
@@ -222,6 +250,24 @@ containers:
     exit_code:
       description: Last exit code.
       type: int
+    image_id:
+      description: ID of the image the container runs.
+      type: str
+    running:
+      description: Whether the container is running.
+      type: bool
+    health:
+      description: Health status when the container has a healthcheck, else null.
+      type: str
+    started_at:
+      description: When the container last started.
+      type: str
+    finished_at:
+      description: When the container last stopped.
+      type: str
+    labels:
+      description: The container's labels.
+      type: dict
   sample:
     - name: web
       image: dockyard-lab/app:latest
