@@ -251,7 +251,8 @@ def explain_error(exc, host=None):
             or "tlsv13 alert" in low or "tlsv1 alert" in low):
         return (
             "The engine%s refused the TLS handshake: it requires a client certificate signed by its CA "
-            "(tls_client_cert / tls_client_key). (%s)" % (where, text)
+            "(tls_client_cert / tls_client_key) - none was given, or the one given is not signed by that CA, "
+            "expired, or not made for client authentication. (%s)" % (where, text)
         )
     if "eof occurred in violation of protocol" in low or "unexpected eof" in low:
         return (
