@@ -59,7 +59,8 @@ options:
     default: false
   labels:
     description:
-      - Labels of the config. The label C(io.dockyard.data-hash) is reserved.
+      - Labels of the config, set exactly (labels not listed are removed; updated in place).
+      - The label C(io.dockyard.data-hash) is reserved.
     type: dict
   state:
     description:

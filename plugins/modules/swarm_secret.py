@@ -60,7 +60,8 @@ options:
     default: false
   labels:
     description:
-      - Labels of the secret. The label C(io.dockyard.data-hash) is reserved.
+      - Labels of the secret, set exactly (labels not listed are removed; updated in place).
+      - The label C(io.dockyard.data-hash) is reserved.
     type: dict
   state:
     description:
