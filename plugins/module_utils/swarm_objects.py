@@ -155,9 +155,12 @@ def repoint_spec(spec, kind, old_id, new_id=None, new_name=None):
     return spec
 
 
-def temporary_name(name, digest):
-    """Name of the short-lived object used while services move to new content."""
-    return "%s-rotating-%s" % (name, digest.split(":")[-1][:12])
+def temporary_name(name):
+    """Name of the short-lived object used while services move to new content.
+
+    Fixed (no hash of the content in it), so a run after an interrupted rotation finds it.
+    """
+    return "%s-rotating" % name
 
 
 def plan(kind, name, current, want_state, same=None, labels=None, users=None, force=False):
@@ -342,12 +345,18 @@ class SwarmObjectManager:
             self.remove(current["ID"], name)
             result[id_key] = self.create(name, content, labels)
         elif action == "rotate":
-            tmp = temporary_name(name, digest)
+            tmp = temporary_name(name)
             stale = self.find(tmp)  # left by an interrupted earlier rotation
-            if stale and not services_using(self.services(), self.kind, stale["ID"]):
+            if stale:
+                stale_users = services_using(self.services(), self.kind, stale["ID"])
+                if stale_users:
+                    self.module.fail_json(
+                        msg="%s %s of an interrupted rotation is still used by service(s) %s: point them back "
+                            "to %s (dockyard.docker.swarm_service) and remove %s, then run again."
+                            % (self.kind, tmp, ", ".join(stale_users), name, tmp),
+                        **dict(result, changed=False, actions=[]))
                 self.remove(stale["ID"], tmp)
-                stale = None
-            tmp_id = stale["ID"] if stale else self.create(tmp, content, labels)
+            tmp_id = self.create(tmp, content, labels)
             self.repoint(users, current["ID"], tmp_id, tmp)
             self.remove(current["ID"], name)
             new_id = self.create(name, content, labels)

@@ -25,7 +25,7 @@ description:
   - New content means a new secret (the engine cannot change the data of an existing one). When no service
     uses it, the old one is removed and a new one with the same name is created.
   - When services use it, the module refuses and names them, unless O(force=true). With O(force=true) it
-    rotates - it creates a temporary secret C(<name>-rotating-<hash>) with the new content, updates every
+    rotates - it creates a temporary secret C(<name>-rotating) with the new content, updates every
     using service to it (a rolling update of their tasks, same target file, uid, gid and mode), removes the
     old secret, creates the new one under O(name), updates the services again to it (a second rolling update)
     and removes the temporary one. Tasks always have the file; they see the new content from the first update.

@@ -117,8 +117,8 @@ def test_repoint_keeps_file_and_other_refs():
     assert dropped["TaskTemplate"]["ContainerSpec"]["Secrets"] == [{"SecretID": "S9", "SecretName": "keep"}]
 
 
-def test_temporary_name_uses_hash_tail():
-    assert temporary_name("pw", "pbkdf2-sha256:1:00:0123456789abcdef") == "pw-rotating-0123456789ab"
+def test_temporary_name_is_fixed_and_has_no_content_hash():
+    assert temporary_name("pw") == "pw-rotating"
 
 
 class TestPlan:

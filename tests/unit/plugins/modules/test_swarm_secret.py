@@ -209,7 +209,7 @@ def test_force_rotates_through_a_temporary_secret(api):
     api.add_service("web", first["secret_id"], "pw")
     res = run(name="pw", data=VALUE + "2", force=True)
     tmp = [c for c in api.calls if c[0] == "create" and c[2] != "pw"][0][2]
-    assert tmp.startswith("pw-rotating-")
+    assert tmp == "pw-rotating"
     assert api.calls[1:] == [
         ("create", "secret", tmp),
         ("update service", "web", [tmp]),
@@ -222,6 +222,20 @@ def test_force_rotates_through_a_temporary_secret(api):
     assert ref["SecretID"] == res["secret_id"] and ref["File"] == {"Name": "pw", "UID": "0", "GID": "0", "Mode": 256}
     assert res["services"] == ["web"]
     assert run(name="pw", data=VALUE + "2")["changed"] is False
+
+
+def test_rotation_cleans_an_unused_leftover_and_refuses_a_used_one(api):
+    first = run(name="pw", data=VALUE)
+    api.add_service("web", first["secret_id"], "pw")
+    left = api.create_secret("pw-rotating", b"old", labels={})
+    run(name="pw", data=VALUE + "2", force=True)
+    assert ("remove", "secret", "pw-rotating") in api.calls and left["ID"] not in api.objects["secret"]
+    stuck = api.create_secret("pw-rotating", b"x", labels={})
+    api.add_service("api", stuck["ID"], "pw-rotating")
+    calls = list(api.calls)
+    res = fails(name="pw", data=VALUE + "3", force=True)
+    assert "interrupted rotation is still used by service(s) api" in res["msg"] and res["changed"] is False
+    assert api.calls == calls
 
 
 def test_absent_refused_in_use_then_forced_detach(api):
