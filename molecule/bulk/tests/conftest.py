@@ -1,0 +1,99 @@
+"""Helpers for the bulk scenario's verify step.
+
+``run_pair`` runs pair.yml against Molecule's inventory: the same specs through a loop of
+``dockyard.docker.container`` (names ``l-*``) and through one ``dockyard.docker.containers`` task
+(names ``b-*``), and returns both results.
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+
+import pytest
+import testinfra
+
+SCENARIO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PAIR = os.path.join(SCENARIO_DIR, "pair.yml")
+INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
+NODE = "bulk-node1"
+APP = "dockyard-lab/app:latest"
+OWNER_LABEL = "io.dockyard.managed"
+
+
+class PairRun:
+    def __init__(self, proc, data):
+        self.rc = proc.returncode
+        self.output = proc.stdout + proc.stderr
+        self.data = data
+
+    def loop(self):
+        """[(name without prefix, changed, actions)] of the container loop."""
+        return [(r["item"]["name"][2:], r["changed"], r["actions"]) for r in self.data["loop"]]
+
+    def bulk(self):
+        return [(r["name"][2:], r["changed"], r["actions"]) for r in self.data["bulk"]["containers"]]
+
+
+def prefixed(items, prefix):
+    return [dict(item, name=prefix + item["name"]) for item in items]
+
+
+def run_pair(items, check=False, prune=False, loop=True, timeout=300):
+    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "pair.json")
+        extra = dict(pair_loop=prefixed(items, "l-") if loop else [], pair_bulk=prefixed(items, "b-"),
+                     pair_prune=prune, pair_out=out)
+        argv = ["ansible-playbook", "-i", INVENTORY, "--limit", NODE, PAIR, "--extra-vars", json.dumps(extra)]
+        if check:
+            argv.append("--check")
+        env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+        data = None
+        if os.path.exists(out):
+            with open(out) as handle:
+                data = json.load(handle)
+        run = PairRun(proc, data)
+    assert run.rc == 0 and run.data is not None, run.output[-4000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def node():
+    return testinfra.get_host("ansible://%s" % NODE, ansible_inventory=INVENTORY)
+
+
+def inspect(h, name):
+    out = h.run("docker inspect --type container %s" % name)
+    if out.rc != 0:
+        return None
+    return json.loads(out.stdout)[0]
+
+
+def end_state(h, name):
+    """What a spec decides about a container, comparable between l-X and b-X (IDs, times excluded)."""
+    data = inspect(h, name)
+    if data is None:
+        return None
+    config, host = data["Config"], data["HostConfig"]
+    return dict(
+        image=data["Image"],
+        cmd=config.get("Cmd"),
+        env=sorted(e for e in config.get("Env") or [] if not e.startswith("HOSTNAME=")),
+        labels=config.get("Labels"),
+        stop_timeout=config.get("StopTimeout"),
+        policy=host.get("RestartPolicy"),
+        memory=host.get("Memory"),
+        binds=host.get("Binds"),
+        status=data["State"]["Status"],
+    )
+
+
+def snapshot(h):
+    """Every container on the node: name -> (id, status, StartedAt)."""
+    ids = h.check_output("docker ps -aq --no-trunc").split()
+    snap = {}
+    for data in json.loads(h.check_output("docker inspect %s" % " ".join(ids))) if ids else []:
+        snap[data["Name"].lstrip("/")] = (data["Id"], data["State"]["Status"], data["State"]["StartedAt"])
+    return snap

@@ -1,0 +1,39 @@
+"""prune removes the containers carrying the ownership label that are not listed -- never any other."""
+
+from conftest import APP, OWNER_LABEL, inspect, run_pair, snapshot
+
+KEEP = [dict(name="keep", image=APP, pull="never", stop_timeout=2)]
+
+
+def test_prune_never_touches_a_container_without_the_label(node):
+    node.check_output("docker run -d --name foreign-nolabel %s app-server" % APP)
+    node.check_output("docker run -d --name foreign-otherlabel -l io.dockyard.other=true -l managed=true %s app-server"
+                      % APP)
+    node.check_output("docker create --name foreign-created %s app-server" % APP)
+    node.check_output("docker run -d --name owned-extra -l %s=true --stop-timeout 1 %s app-server --ignore-term"
+                      % (OWNER_LABEL, APP))
+    foreign = dict((n, inspect(node, n)["Id"]) for n in ("foreign-nolabel", "foreign-otherlabel", "foreign-created"))
+    owned = sorted(["owned-extra"] + [n for n in snapshot(node) if n.startswith("m-")])
+    assert len(owned) == 7
+
+    before = snapshot(node)
+    check = run_pair(KEEP, check=True, prune=True, loop=False)
+    assert sorted(p["name"] for p in check.data["bulk"]["pruned"]) == owned
+    assert all(p["actions"] == ["removed"] for p in check.data["bulk"]["pruned"])
+    assert snapshot(node) == before, "check mode changed the engine"
+
+    real = run_pair(KEEP, prune=True, loop=False)
+    assert sorted(p["name"] for p in real.data["bulk"]["pruned"]) == owned
+    assert real.bulk() == [("keep", True, ["created", "started"])]
+    left = snapshot(node)
+    for name in owned:
+        assert name not in left, name
+    for name, cid in foreign.items():
+        assert left[name][0] == cid, name
+    assert left["foreign-nolabel"][1] == "running" and left["foreign-otherlabel"][1] == "running"
+    assert left["foreign-created"][1] == "created"
+    assert left["b-keep"][1] == "running"
+
+    again = run_pair(KEEP, prune=True, loop=False)
+    assert again.data["bulk"]["changed"] is False and again.data["bulk"]["pruned"] == []
+    assert snapshot(node) == left
