@@ -43,7 +43,7 @@ engine:
 
 images: engine
 	@echo "==> Lab images (built from Debian packages, cached by recipe)"
-	@$(PYTHON) tools/lab.py images node node-engine app
+	@$(PYTHON) tools/lab.py images node node-engine app nginx redis
 
 collections:
 	@mkdir -p .lab/collections/ansible_collections/dockyard
@@ -90,7 +90,7 @@ galaxy: venv engine
 
 ## ---------------------------------------------------------------- the lab
 lab-up: setup
-	@$(PYTHON) tools/lab.py up --lab $(LAB_NAME) --nodes $(LAB_NODES) --image node-engine --load dockyard-lab/app:latest
+	@$(PYTHON) tools/lab.py up --lab $(LAB_NAME) --nodes $(LAB_NODES) --image node-engine --load dockyard-lab/app:latest --load dockyard-lab/nginx:latest --load dockyard-lab/redis:latest
 
 lab: lab-up
 	@echo "==> ansible-playbook playbooks/site.yml on the lab ($(LAB_NODES) nodes)"
