@@ -378,7 +378,7 @@ class SwarmMembership:
             if state == "present":
                 after["is_manager"] = True
         swarm = {}
-        if after["is_manager"] and after["state"] == "active" and not self.module.check_mode:
+        if after["is_manager"] and after["state"] == "active" and not (self.module.check_mode and self.changed):
             swarm = self.inspect()
             if swarm.get("Spec", {}).get("EncryptionConfig", {}).get("AutoLockManagers"):
                 try:
