@@ -136,7 +136,7 @@ CMD ["/usr/local/bin/app-server"]
     ),
     "redis": (
         "base",
-        """RUN apt-get update -q && apt-get install -y -q --no-install-recommends redis-server \\
+        """RUN apt-get update -q && apt-get install -y -q --no-install-recommends redis-server procps \\
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 EXPOSE 6379
 CMD ["redis-server", "--protected-mode", "no", "--bind", "0.0.0.0"]
@@ -145,7 +145,7 @@ CMD ["redis-server", "--protected-mode", "no", "--bind", "0.0.0.0"]
     ),
     "nginx": (
         "base",
-        """RUN apt-get update -q && apt-get install -y -q --no-install-recommends nginx-light \\
+        """RUN apt-get update -q && apt-get install -y -q --no-install-recommends nginx-light procps \\
  && apt-get clean && rm -rf /var/lib/apt/lists/* \\
  && ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log
 EXPOSE 80
