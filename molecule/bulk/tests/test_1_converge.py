@@ -8,7 +8,7 @@ EXPECTED = {
     "m-always": ("running", "always", 0),
     "m-unless": ("running", "unless-stopped", 0),
     "m-onfail": ("running", "on-failure", 3),
-    "m-present": ("created", "no", 0),
+    "m-present": ("created", "", 0),  # no restart_policy given: the engine default (none)
     "m-stopped": ("created", "no", 0),
     "m-ignores-term": ("running", "unless-stopped", 0),
 }
