@@ -60,6 +60,18 @@ def test_manager_loss():
     assert [n["Spec"]["Role"] for n in nodes_info(survivors[0])
             if n["Description"]["Hostname"] == survivors[1]] == ["manager"]
 
+    # the role run against the whole inventory reports the lost node unreachable and converges the rest
+    proc = ansible_playbook(os.path.join(SCENARIO_DIR, "converge.yml"), log_name="with-unreachable.log")
+    recap = {}
+    for line in proc.stdout.split("PLAY RECAP")[-1].strip().splitlines()[1:]:
+        name, _sep, counts = line.partition(":")
+        recap[name.strip()] = counts
+    assert proc.returncode != 0
+    assert "unreachable=1" in recap[leader], recap
+    for node in NODES:
+        if node != leader:
+            assert "failed=0" in recap[node] and "unreachable=0" in recap[node], (node, recap, proc.stdout[-3000:])
+
     # the role re-run against the remaining nodes converges (web rescheduled off the lost node, back to v1)
     proc = ansible_playbook(os.path.join(SCENARIO_DIR, "converge.yml"), extra=["--limit", "all:!%s" % leader],
                             log_name="after-loss.log")
