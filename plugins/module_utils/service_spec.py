@@ -391,7 +391,8 @@ def _endpoint(params):
 
 def validate_mode(params):
     """Check mode/replicas combination, return the engine's Mode object (or None if unmanaged)."""
-    mode = _choice(params.get("mode") or "replicated", MODES, "mode")
+    given = params.get("mode")
+    mode = _choice(given or "replicated", MODES, "mode")
     replicas = params.get("replicas")
     if replicas is not None:
         if isinstance(replicas, bool):
@@ -410,6 +411,8 @@ def validate_mode(params):
         return {"Replicated": {"Replicas": replicas}}
     if mode == "global":
         return {"Global": {}}
+    if given is None:
+        return None  # neither mode nor replicas given: an existing service keeps both
     return {"Replicated": {}}
 
 
@@ -438,7 +441,7 @@ def build_spec(params, network_ids=None, secret_ids=None, config_ids=None):
     _put(task, "Resources", _resources(params.get("resources")))
     _put(task, "Networks", _networks(params.get("networks"), network_ids or {}))
     spec["TaskTemplate"] = task
-    spec["Mode"] = validate_mode(params)
+    _put(spec, "Mode", validate_mode(params))
     _put(spec, "UpdateConfig", _update_config(params.get("update_config"), "update_config", UPDATE_FAILURE_ACTIONS))
     _put(spec, "RollbackConfig",
          _update_config(params.get("rollback_config"), "rollback_config", ROLLBACK_FAILURE_ACTIONS))
@@ -536,6 +539,8 @@ def mode_kind(mode):
 
 def needs_recreate(desired, current):
     """The engine cannot switch a service between replicated and global: say so (or None)."""
+    if not desired.get("Mode"):
+        return None
     want = mode_kind(desired.get("Mode"))
     have = mode_kind(current.get("Mode"))
     if want != have:

@@ -55,10 +55,11 @@ options:
     type: list
     elements: str
   mode:
-    description: V(replicated) runs O(replicas) tasks, V(global) one task on every eligible node.
+    description:
+      - V(replicated) runs O(replicas) tasks, V(global) one task on every eligible node.
+      - A new service is V(replicated) when left out; an existing service keeps its mode.
     type: str
     choices: [replicated, global]
-    default: replicated
   replicas:
     description:
       - Number of tasks of a V(replicated) service (0 or more). Not allowed with O(mode=global).
@@ -524,6 +525,7 @@ class ServiceManager:
         spec = copy.deepcopy(spec)
         if not spec["TaskTemplate"]["ContainerSpec"].get("Image"):
             self.module.fail_json(msg="image is required to create service %s" % spec["Name"], **self.result)
+        spec.setdefault("Mode", {"Replicated": {}})
         if "Replicated" in spec["Mode"] and spec["Mode"]["Replicated"].get("Replicas") is None:
             spec["Mode"]["Replicated"]["Replicas"] = 1
         self.call("create service %s" % spec["Name"], self.api.create_service,
@@ -574,7 +576,7 @@ class ServiceManager:
                 if not self.module.check_mode:
                     self.call("update service %s" % name, self.api.update_service, service["ID"],
                               service["Version"]["Index"], task_template=after["TaskTemplate"],
-                              name=after["Name"], labels=after.get("Labels") or {}, mode=after["Mode"],
+                              name=after["Name"], labels=after.get("Labels") or {}, mode=after.get("Mode"),
                               update_config=after.get("UpdateConfig"),
                               rollback_config=after.get("RollbackConfig"),
                               endpoint_spec=after.get("EndpointSpec"))
@@ -689,7 +691,7 @@ def argument_spec():
         image=dict(type="str"),
         command=dict(type="raw"),
         args=dict(type="list", elements="str"),
-        mode=dict(type="str", default="replicated", choices=list(MODES)),
+        mode=dict(type="str", choices=list(MODES)),
         replicas=dict(type="int"),
         endpoint_mode=dict(type="str", choices=list(ENDPOINT_MODES)),
         publish=dict(type="list", elements="dict", options=dict(

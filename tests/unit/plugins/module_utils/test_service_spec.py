@@ -195,3 +195,13 @@ def test_ipvs_requirements():
     msg = ipvs_refusal(reasons, "node1")
     assert "endpoint_mode: dnsrr" in msg and "mode: host" in msg and "ip_vs" in msg
     assert "ignore_ipvs_check" in msg
+
+
+def test_mode_left_out_keeps_the_existing_mode():
+    current = engine_view(build(mode="global", replicas=None))
+    desired = build_spec(dict(name="web", image="dockyard-lab/app:latest"))
+    assert "Mode" not in desired
+    assert needs_recreate(desired, current) is None
+    assert differences(desired, current) == []
+    assert merge_spec(current, desired)["Mode"] == {"Global": {}}
+    assert build_spec(dict(name="web", replicas=2))["Mode"] == {"Replicated": {"Replicas": 2}}
