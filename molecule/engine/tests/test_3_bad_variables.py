@@ -1,5 +1,7 @@
 """Bad role variables fail before any change, with a message that names the variable (engine-node2)."""
 
+import concurrent.futures
+
 import pytest
 
 from conftest import engine_state, run_apply
@@ -24,13 +26,23 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_variable_fails_before_any_change(node2, case):
-    extra, words = CASES[case]
+@pytest.fixture(scope="module")
+def refused_runs(node2):
+    """All bad-variable runs at once (they only read), with the engine state around them."""
     before = engine_state(node2)
-    run = run_apply(NODE, extra)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {case: pool.submit(run_apply, NODE, CASES[case][0]) for case in CASES}
+        runs = {case: f.result() for case, f in futures.items()}
+    return before, runs, engine_state(node2)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_variable_fails_before_any_change(refused_runs, case):
+    before, runs, after = refused_runs
+    run = runs[case]
+    words = CASES[case][1]
     assert run.rc != 0, run.output[-3000:]
     for word in words:
         assert word in run.output, "%r not in:\n%s" % (word, run.output[-3000:])
     assert run.recap(NODE)["changed"] == 0
-    assert engine_state(node2) == before
+    assert after == before

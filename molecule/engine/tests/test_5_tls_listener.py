@@ -38,17 +38,16 @@ def tls_run(node2):
     assert res.rc == 0, res.stderr
     key = node2.file(PKI + "/server-key.pem").content_string
     starts = engine_starts(node2)
-    run = run_apply(
-        NODE,
-        {
-            "docker_daemon_options": TLS_OPTIONS,
-            # contents, not paths: the controller has no copy of them
-            "docker_tls_ca": node2.file(PKI + "/ca.pem").content_string,
-            "docker_tls_cert": node2.file(PKI + "/server-cert.pem").content_string,
-            "docker_tls_key": key,
-        },
-    )
-    yield run, key, starts
+    tls_vars = {
+        "docker_daemon_options": TLS_OPTIONS,
+        # contents, not paths: the controller has no copy of them
+        "docker_tls_ca": node2.file(PKI + "/ca.pem").content_string,
+        "docker_tls_cert": node2.file(PKI + "/server-cert.pem").content_string,
+        "docker_tls_key": key,
+    }
+    run = run_apply(NODE, tls_vars)
+    again = run_apply(NODE, tls_vars) if run.rc == 0 else None
+    yield run, key, starts, again
     # back to the converge's plain configuration: drop-in gone, -H fd:// again
     back = run_apply(NODE)
     assert back.rc == 0, back.output[-4000:]
@@ -58,9 +57,11 @@ def tls_run(node2):
     assert "-H fd://" in node2.check_output("systemctl show --property ExecStart docker.service")
 
 
-def test_tls_converge_succeeds_with_one_restart(node2, tls_run):
-    run, _key, starts = tls_run
+def test_tls_converge_succeeds_with_one_restart_and_is_idempotent(node2, tls_run):
+    run, _key, starts, again = tls_run
     assert run.rc == 0, run.output[-4000:]
+    assert again.rc == 0 and again.recap(NODE)["changed"] == 0, again.output[-4000:]
+    # one restart for the TLS configuration, none for the repeated run
     assert engine_starts(node2) - starts == 1
     assert node2.service("docker.service").is_running
 
@@ -108,8 +109,8 @@ def test_engine_info_over_tls(node2, tls_run):
 
 
 def test_private_key_never_in_output(tls_run):
-    run, key, _starts = tls_run
+    run, key, _starts, again = tls_run
     body = [line for line in key.splitlines() if line and not line.startswith("-----")]
     assert body
     for line in body:
-        assert line not in run.output
+        assert line not in run.output and line not in again.output
