@@ -298,6 +298,14 @@ def execute(api, spec, inspect, the_plan):
     return container_id
 
 
+def resolve_network_peer(api, spec):
+    """For ``network_mode: container:NAME`` remember NAME's ID on the spec (compared by ID)."""
+    mode = getattr(spec, "network_mode", None) or ""
+    if mode.startswith("container:"):
+        peer = inspect_container(api, mode.split(":", 1)[1])
+        spec.network_peer_id = (peer or {}).get("Id")
+
+
 def reconcile(api, spec, check_mode=False):
     """Bring one container to ``spec``.  Returns the module result for it.
 
@@ -305,6 +313,8 @@ def reconcile(api, spec, check_mode=False):
     (the caller explains them with ``client.fail_from_error``/``explain_error``).
     """
     inspect = inspect_container(api, spec.name)
+    if inspect is not None:
+        resolve_network_peer(api, spec)
     image_id, pulled = resolve_image(api, spec, check_mode=check_mode)
     the_plan = plan(spec, inspect, image_id, pulled)
     result = dict(

@@ -713,7 +713,14 @@ class ContainerSpec(object):
             view["mounts"] = mounts_from_engine(host.get("Mounts"))
         if self.network_mode is not None:
             mode = host.get("NetworkMode") or "default"
-            view["network_mode"] = "bridge" if mode == "default" and self.network_mode == "bridge" else mode
+            if mode == "default" and self.network_mode == "bridge":
+                mode = "bridge"
+            # The engine stores `container:<id>` for `container:<name>`; the caller resolves the
+            # peer's ID (network_peer_id) so the same peer compares equal.
+            peer_id = getattr(self, "network_peer_id", None)
+            if peer_id and self.network_mode.startswith("container:") and mode == "container:" + peer_id:
+                mode = self.network_mode
+            view["network_mode"] = mode
         if self.restart_policy is not None:
             view["restart_policy"] = format_policy(policy_from_engine(host.get("RestartPolicy")))
         if self.ports is not None:

@@ -381,6 +381,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container_manager 
     execute,
     inspect_container,
     plan,
+    resolve_network_peer,
     resolve_image,
     run_parallel,
 )
@@ -417,6 +418,8 @@ class BulkReconciler(object):
         for spec in self.specs:
             try:
                 inspect = inspect_container(self.api, spec.name)
+                if inspect is not None:
+                    resolve_network_peer(self.api, spec)
                 image_id, pulled = resolver(spec)
                 planned.append((spec, inspect, plan(spec, inspect, image_id, pulled), None))
             except ContainerError as exc:

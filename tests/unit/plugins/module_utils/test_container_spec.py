@@ -356,3 +356,23 @@ def test_diff_views_show_user_form():
     assert before["restart_policy"] == "always" and after["restart_policy"] == "on-failure:3"
     assert after["published_ports"] == ["8080:8000/tcp"] == before["published_ports"]
     assert after["memory"] == before["memory"] == 64 * 1024 ** 2
+
+
+# --------------------------------------------------------------------------- network_mode container:NAME
+
+
+def _joined(peer_id):
+    return {"Config": {"Labels": {}}, "HostConfig": {"NetworkMode": "container:" + peer_id}}
+
+
+def test_network_mode_container_name_matches_the_peer_id_the_engine_stores():
+    spec = parse_spec(dict(name="sidecar", image="img", network_mode="container:web"))
+    spec.network_peer_id = "a" * 64
+    assert [d for d in spec.compare(_joined("a" * 64)) if d.option == "network_mode"] == []
+
+
+def test_network_mode_container_name_differs_when_the_peer_was_replaced():
+    spec = parse_spec(dict(name="sidecar", image="img", network_mode="container:web"))
+    spec.network_peer_id = "b" * 64
+    diffs = [d for d in spec.compare(_joined("a" * 64)) if d.option == "network_mode"]
+    assert diffs and diffs[0].kind == RECREATE
