@@ -403,6 +403,10 @@ def ensure_engine():
     if missing:
         apt_install(missing)
     if os.geteuid() != 0:
+        sock = "/var/run/docker.sock"
+        if os.path.exists(sock) and not os.access(sock, os.R_OK | os.W_OK):
+            raise LabError("a Docker engine runs here but this user may not use it (permission denied on %s): "
+                           "run as root, or add this user to the docker group" % sock)
         raise LabError("no Docker engine answers and only root can start one here: run as root, or start "
                        "dockerd and add this user to the docker group")
     pidfile = "/var/run/docker.pid"
