@@ -182,15 +182,16 @@ def pull_image(api, ref):
     return found
 
 
-def resolve_image(api, spec, check_mode=False):
+def resolve_image(api, spec, check_mode=False, reader=None):
     """Make sure the spec's image is available (per ``pull``).
 
     Returns ``(image_id, pulled_ref)``; ``image_id`` is ``None`` in check mode when
-    the image would first have to be pulled.
+    the image would first have to be pulled.  ``reader`` (default ``api``) answers the
+    local inspect; only a pull needs ``api``.
     """
     if spec.image is None or spec.state == "absent":
         return None, None
-    local = inspect_image(api, spec.image)
+    local = inspect_image(reader or api, spec.image)
     if spec.pull == "never":
         if local is None:
             raise ContainerError(
@@ -306,16 +307,21 @@ def resolve_network_peer(api, spec):
         spec.network_peer_id = (peer or {}).get("Id")
 
 
-def reconcile(api, spec, check_mode=False):
+def reconcile(api, spec, check_mode=False, reader=None):
     """Bring one container to ``spec``.  Returns the module result for it.
+
+    ``reader`` (default ``api``) answers the inspects that decide the plan; ``api`` is
+    only touched when the plan has steps, so a no-op run or check mode never needs
+    more than ``reader`` (``container`` passes the SDK-free socket reader here).
 
     Raises :class:`ContainerError` for operator errors and lets SDK errors through
     (the caller explains them with ``client.fail_from_error``/``explain_error``).
     """
-    inspect = inspect_container(api, spec.name)
+    look = reader or api
+    inspect = inspect_container(look, spec.name)
     if inspect is not None:
-        resolve_network_peer(api, spec)
-    image_id, pulled = resolve_image(api, spec, check_mode=check_mode)
+        resolve_network_peer(look, spec)
+    image_id, pulled = resolve_image(api, spec, check_mode=check_mode, reader=look)
     the_plan = plan(spec, inspect, image_id, pulled)
     result = dict(
         changed=the_plan.changed,
@@ -326,7 +332,7 @@ def reconcile(api, spec, check_mode=False):
     if check_mode or not the_plan.steps:
         return result
     container_id = execute(api, spec, inspect, the_plan)
-    result["container"] = inspect_container(api, container_id) if container_id else {}
+    result["container"] = inspect_container(look, container_id) if container_id else {}
     return result
 
 

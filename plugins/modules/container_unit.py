@@ -347,10 +347,11 @@ class ContainerUnit:
 
     # ------------------------------------------------------------------ container
     def inspect_container(self):
-        client = connect(self.module)
+        # Only one inspect is ever needed here: read it without loading the SDK.
+        client = connect(self.module, lazy=True)
         name = self.params["name"]
         try:
-            return client.api.inspect_container(name)
+            return client.reader.inspect_container(name)
         except Exception as exc:  # noqa: BLE001 - translated below
             if is_not_found(exc):
                 self.fail(

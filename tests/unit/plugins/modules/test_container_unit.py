@@ -48,7 +48,7 @@ class FakeApi:
 
 class FakeClient:
     def __init__(self, api):
-        self.api = api
+        self.reader = api
 
 
 def container(policy="no", stop_timeout=None):
@@ -111,7 +111,7 @@ def env(monkeypatch, tmp_path):
     booted = tmp_path / "run-systemd"
     booted.mkdir()
     monkeypatch.setattr(container_unit, "SYSTEMD_RUN_DIR", str(booted))
-    monkeypatch.setattr(container_unit, "connect", lambda module: FakeClient(api))
+    monkeypatch.setattr(container_unit, "connect", lambda module, lazy=False: FakeClient(api))
     monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, args, **kw: host.run_command(args, **kw))
     monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda self, name, *a, **kw: "/usr/bin/" + name)
 

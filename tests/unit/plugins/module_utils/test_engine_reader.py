@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The SDK-free read path: ``EngineReader``, the lazy SDK import and ``reconcile(reader=...)``.
+
+The reader is exercised against a small HTTP server on a unix socket in tmp_path (no
+daemon); the real engine case is every molecule scenario that runs ``container``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from ansible_collections.dockyard.docker.plugins.module_utils import client
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    EngineHTTPError,
+    EngineReader,
+    EngineUnreachable,
+    explain_error,
+    is_not_found,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import reconcile
+from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import OWNER_LABEL, parse_spec
+
+try:
+    from http.server import BaseHTTPRequestHandler
+    from socketserver import ThreadingMixIn, UnixStreamServer
+except ImportError:  # pragma: no cover
+    pytest.skip("python 3 only", allow_module_level=True)
+
+IMAGE_ID = "sha256:" + "b" * 64
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers like the engine: inspect documents, or 404 with the engine's JSON message."""
+
+    def do_GET(self):  # noqa: N802 - BaseHTTPRequestHandler's name
+        self.server.seen.append((self.request_version, self.path))
+        documents = self.server.documents
+        if self.path in documents:
+            status, body = 200, documents[self.path]
+        else:
+            status, body = 404, {"message": "No such object: %s" % self.path.split("/")[2]}
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class _Server(ThreadingMixIn, UnixStreamServer):
+    daemon_threads = True
+
+    def get_request(self):
+        # BaseHTTPRequestHandler wants a (host, port) client address; a unix socket has none.
+        request, _addr = super(_Server, self).get_request()
+        return request, ("local", 0)
+
+
+@pytest.fixture
+def engine_socket(tmp_path):
+    path = str(tmp_path / "engine.sock")
+    server = _Server(path, _Handler)
+    server.seen = []
+    server.documents = {
+        "/containers/web/json": {"Id": "c" * 64, "Name": "/web"},
+        "/images/registry:5000/team/app:1.2/json": {"Id": IMAGE_ID},
+        "/images/app%40sha256:abc/json": {"Id": IMAGE_ID},
+    }
+    thread = threading.Thread(target=server.serve_forever)
+    thread.daemon = True
+    thread.start()
+    yield path, server
+    server.shutdown()
+    server.server_close()
+
+
+def test_reader_returns_the_engines_documents_over_http_1_0(engine_socket):
+    path, server = engine_socket
+    reader = EngineReader(path, timeout=5)
+    assert reader.inspect_container("web")["Id"] == "c" * 64
+    assert reader.inspect_image("registry:5000/team/app:1.2")["Id"] == IMAGE_ID
+    # quoted as the SDK quotes path arguments (safe "/:"), unversioned (= the engine's own version)
+    assert reader.inspect_image("app@sha256:abc")["Id"] == IMAGE_ID
+    assert server.seen == [
+        ("HTTP/1.0", "/containers/web/json"),
+        ("HTTP/1.0", "/images/registry:5000/team/app:1.2/json"),
+        ("HTTP/1.0", "/images/app%40sha256:abc/json"),
+    ]
+
+
+def test_reader_not_found_is_not_found_with_the_engines_message(engine_socket):
+    path, _server = engine_socket
+    with pytest.raises(EngineHTTPError) as err:
+        EngineReader(path, timeout=5).inspect_container("ghost")
+    assert err.value.status_code == 404
+    assert is_not_found(err.value)
+    assert explain_error(err.value) == "No such object: ghost"
+
+
+def test_reader_on_a_missing_socket_is_unreachable_and_explained(tmp_path):
+    with pytest.raises(EngineUnreachable) as err:
+        EngineReader(str(tmp_path / "none.sock"), timeout=5).inspect_container("web")
+    assert not is_not_found(err.value)
+    assert explain_error(err.value, "unix:///none.sock").startswith("No Docker engine socket at unix:///none.sock")
+
+
+def test_reader_refuses_an_answer_that_is_not_http():
+    with pytest.raises(EngineUnreachable) as err:
+        EngineReader._parse(b"SSH-2.0-OpenSSH\r\n")
+    assert "unexpected answer" in str(err.value)
+
+
+def test_fail_from_error_names_the_connection_when_the_reader_cannot_reach_the_engine():
+    class Module:
+        params = {"docker_host": "unix:///none.sock"}
+
+        def fail_json(self, msg, **kwargs):
+            raise AssertionError(msg)
+
+    with pytest.raises(AssertionError) as err:
+        client.fail_from_error(Module(), EngineUnreachable("[Errno 2] No such file or directory"), "manage container web")
+    assert str(err.value).startswith("Could not connect to the Docker engine at unix:///none.sock: No Docker engine socket")
+
+
+def test_importing_the_client_does_not_import_the_sdk_until_asked():
+    code = (
+        "import sys\n"
+        "from ansible_collections.dockyard.docker.plugins.module_utils import client, container_manager\n"
+        "print('docker' in sys.modules)\n"
+        "from ansible_collections.dockyard.docker.plugins.module_utils.client import APIError\n"
+        "import docker.errors\n"
+        "print(APIError is docker.errors.APIError)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    out = subprocess.check_output([sys.executable, "-c", code], env=env).decode().split()
+    assert out == ["False", "True"]
+
+
+# ---------------------------------------------------------------------------- reconcile(reader=...)
+class Reader(object):
+    def __init__(self, container):
+        self.container = container
+        self.calls = []
+
+    def inspect_container(self, name):
+        self.calls.append(("inspect_container", name))
+        if self.container is None:
+            raise EngineHTTPError(404, "No such container: %s" % name)
+        return self.container
+
+    def inspect_image(self, ref):
+        self.calls.append(("inspect_image", ref))
+        return {"Id": IMAGE_ID}
+
+
+class UntouchableAPI(object):
+    """Stands for the lazily built SDK client: any use is recorded."""
+
+    def __init__(self):
+        self.used = []
+
+    def __getattr__(self, name):
+        self.used.append(name)
+
+        def call(*args, **kwargs):
+            return {"Id": "d" * 64} if name == "create_container_from_config" else None
+        return call
+
+
+def running(policy="always"):
+    return {
+        "Id": "c" * 64,
+        "Image": IMAGE_ID,
+        "State": {"Status": "running", "Running": True, "Restarting": False},
+        "Config": {"Env": [], "Labels": {OWNER_LABEL: "true"}},
+        "HostConfig": {"RestartPolicy": {"Name": policy, "MaximumRetryCount": 0}},
+        "NetworkSettings": {"Networks": {}},
+    }
+
+
+def spec(**options):
+    params = dict(name="web", image="app:1", restart_policy="always", state="started", pull="missing")
+    params.update(options)
+    return parse_spec(params)
+
+
+def test_no_op_reads_through_the_reader_and_never_touches_the_sdk():
+    reader, api = Reader(running()), UntouchableAPI()
+    result = reconcile(api, spec(), reader=reader)
+    assert result["changed"] is False and result["actions"] == []
+    assert api.used == []
+    assert [c[0] for c in reader.calls] == ["inspect_container", "inspect_image"]
+
+
+def test_check_mode_with_changes_never_touches_the_sdk():
+    api = UntouchableAPI()
+    result = reconcile(api, spec(restart_policy="unless-stopped"), check_mode=True, reader=Reader(running()))
+    assert result["actions"] == ["updated restart_policy"]
+    assert api.used == []
+    result = reconcile(api, spec(), check_mode=True, reader=Reader(None))
+    assert result["actions"] == ["created", "started"]
+    assert api.used == []
+
+
+def test_a_change_goes_through_the_sdk_client():
+    api = UntouchableAPI()
+    result = reconcile(api, spec(restart_policy="unless-stopped"), reader=Reader(running()))
+    assert result["actions"] == ["updated restart_policy"]
+    assert "_post_json" in api.used  # POST /containers/{id}/update
