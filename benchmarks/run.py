@@ -463,7 +463,7 @@ def report(args, task, wall, floor, rss, started):
     lines.append("| target (issue 7) | measured | goal | met |")
     lines.append("|---|---|---|---|")
     for label, value, goal, limit, seconds in targets:
-        shown = "n/a" if value is None else (("%.1f s" % value) if seconds else ("%.2f" % value))
+        shown = "n/a" if value is None else (("%.1f s" % value) if seconds else ("%.3f" % value))
         met = "n/a" if value is None else ("yes" if value <= limit else "**no**")
         lines.append("| %s | %s | %s | %s |" % (label, shown, goal, met))
     lines.append("")

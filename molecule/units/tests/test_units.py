@@ -273,3 +273,55 @@ def test_state_absent_removes_the_unit_and_keeps_the_container(host):
     assert inspect(host, "units-gone", "{{.State.Running}}") == "false"
     status, again, _ = container_unit(host, "name=units-gone state=absent")
     assert status == "SUCCESS" and again["changed"] is False
+
+
+# ------------------------------------------------------------------------------- check mode
+CHECK_PLAY = """
+- hosts: %s
+  gather_facts: false
+  roles:
+    - role: dockyard.docker.containers
+      vars:
+        containers_list:
+          - name: units-sd
+            image: dockyard-lab/app:latest
+            supervisor: systemd
+            unit: {stop_timeout: 3, restart_sec: 2}
+          - name: units-new
+            image: dockyard-lab/app:latest
+            supervisor: systemd
+          - name: units-pinned
+            image: dockyard-lab/app:latest
+            supervisor: systemd
+"""
+
+
+def test_role_check_mode_predicts_new_and_switched_units_and_changes_nothing(host, tmp_path):
+    """--check with a container that does not exist yet (units-new) and one moving from a restart
+    policy to systemd (units-pinned): the role says the unit waits for its container, the run
+    succeeds, the existing unit (units-sd) is still checked, and nothing on the node changes."""
+    playbook = tmp_path / "check.yml"
+    playbook.write_text(CHECK_PLAY % host.backend.host)
+    runner = host.backend.ansible_runner
+    cmd = ["ansible-playbook", "--check", "--diff"]
+    if runner.inventory_file:
+        cmd += ["-i", runner.inventory_file]
+    cmd.append(str(playbook))
+    before = snapshot(host)
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "check mode: container units-new would first be created; the systemd unit of units-new" in out
+    assert "check mode: container units-pinned would first be updated restart_policy" in out
+    # the unit of the container that is ready is still checked (and is unchanged); the others wait
+    for name, status in (("units-sd", "ok:"), ("units-new", "skipping:"), ("units-pinned", "skipping:")):
+        header = "TASK [dockyard.docker.containers : Write the process manager unit of %s]" % name
+        assert header in out
+        # the header line ends in a row of '*'; the task's result is the next line
+        first = out.split(header, 1)[1].split("\n", 1)[1].lstrip().splitlines()[0]
+        assert first.startswith(status), (name, first)
+    assert "failed=0" in out
+    assert host.run("docker inspect units-new").rc != 0
+    assert inspect(host, "units-pinned", "{{.HostConfig.RestartPolicy.Name}}") == "always"
+    assert snapshot(host) == before
