@@ -84,13 +84,8 @@ def _sdk_available():
         return _load_sdk() is not None
 
 
-_SDK_NAMES = {
-    "APIError": "errors",
-    "DockerException": "errors",
-    "NotFound": "errors",
-    "TLSParameterError": "errors",
-    "TLSConfig": "tls",
-}
+# The SDK's exception classes that modules import from here to catch.
+_SDK_ERRORS = ("APIError", "DockerException", "NotFound")
 
 
 def __getattr__(name):
@@ -100,16 +95,9 @@ def __getattr__(name):
     ``container`` never asks for them and so never pays for the import when it
     changes nothing.  (PEP 562; every target Python ansible-core supports has it.)
     """
-    if name in _SDK_NAMES:
+    if name in _SDK_ERRORS:
         sdk = _load_sdk()
-        if sdk is None:
-            return _MissingSDKError
-        return getattr(getattr(sdk, _SDK_NAMES[name]), name)
-    if name == "HAS_DOCKER":
-        return _load_sdk() is not None
-    if name == "DOCKER_IMPORT_ERROR":
-        _load_sdk()
-        return _SDK["error"]
+        return getattr(sdk.errors, name) if sdk is not None else _MissingSDKError
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
@@ -163,7 +151,7 @@ class EngineReader:
                 if not data:
                     break
                 chunks.append(data)
-        except (OSError, socket.error) as exc:
+        except OSError as exc:  # socket.timeout and ConnectionError are OSErrors too
             raise EngineUnreachable(str(exc))
         finally:
             sock.close()
@@ -315,9 +303,10 @@ class _LazyAPI:
 
 
 def _require_sdk(module, import_now=True):
+    """Fail clearly when the SDK is missing; ``import_now=False`` only looks it up on the path."""
     present = _load_sdk() is not None if import_now else _sdk_available()
     if not present:
-        _load_sdk()
+        _load_sdk()  # for the traceback in the failure
         module.fail_json(
             msg=missing_required_lib("docker (the Docker SDK for Python)"),
             exception=_SDK.get("error"),
@@ -337,11 +326,11 @@ def _open_api(module, api_kwargs, tls):
 def connect(module, lazy=False):
     """Open the engine named by the module's docker_* options or fail clearly.
 
-    ``lazy=True`` (only ``container`` uses it): for a unix socket, defer the SDK until
+    ``lazy=True`` (``container``, ``container_unit``): for a unix socket, defer the SDK until
     ``api`` is first used and read through :class:`EngineReader` until then.  The SDK
     must still be installed: a missing SDK fails here, as it does without ``lazy``.
     """
-    _require_sdk(module, import_now=not lazy)
+    _require_sdk(module, import_now=False)
     params = module.params
     base_url, tls, timeout = resolve_connection(params)
     if base_url.startswith("tcp://") and tls is None and params.get("validate_certs", True):

@@ -18,6 +18,7 @@ import shutil
 import ssl
 import subprocess
 import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -31,10 +32,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     resolve_connection,
 )
 
-try:  # Python 3
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-except ImportError:  # pragma: no cover
-    pytest.skip("python 3 only", allow_module_level=True)
 
 
 class Failed(Exception):

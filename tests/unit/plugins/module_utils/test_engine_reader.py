@@ -16,6 +16,8 @@ import os
 import subprocess
 import sys
 import threading
+from http.server import BaseHTTPRequestHandler
+from socketserver import ThreadingMixIn, UnixStreamServer
 
 import pytest
 
@@ -30,11 +32,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import reconcile
 from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import OWNER_LABEL, parse_spec
 
-try:
-    from http.server import BaseHTTPRequestHandler
-    from socketserver import ThreadingMixIn, UnixStreamServer
-except ImportError:  # pragma: no cover
-    pytest.skip("python 3 only", allow_module_level=True)
 
 IMAGE_ID = "sha256:" + "b" * 64
 
@@ -219,3 +216,18 @@ def test_a_change_goes_through_the_sdk_client():
     result = reconcile(api, spec(restart_policy="unless-stopped"), reader=Reader(running()))
     assert result["actions"] == ["updated restart_policy"]
     assert "_post_json" in api.used  # POST /containers/{id}/update
+
+
+def test_lazy_connect_still_fails_clearly_without_the_sdk(monkeypatch):
+    """The no-op path never imports the SDK, but a host without it must still be told, as before."""
+    class Module:
+        params = {"docker_host": "unix:///var/run/docker.sock", "timeout": 5, "tls_ca_cert": None,
+                  "tls_client_cert": None, "tls_client_key": None, "validate_certs": True}
+
+        def fail_json(self, msg, **kwargs):
+            raise AssertionError(msg)
+
+    monkeypatch.setattr(client, "_SDK", {"module": None, "error": "ImportError: No module named 'docker'"})
+    with pytest.raises(AssertionError) as err:
+        client.connect(Module(), lazy=True)
+    assert "docker (the Docker SDK for Python)" in str(err.value)
