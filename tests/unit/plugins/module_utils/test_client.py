@@ -33,7 +33,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 )
 
 
-
 class Failed(Exception):
     pass
 

@@ -32,7 +32,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import reconcile
 from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import OWNER_LABEL, parse_spec
 
-
 IMAGE_ID = "sha256:" + "b" * 64
 
 
