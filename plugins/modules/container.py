@@ -32,6 +32,8 @@ attributes:
   diff_mode:
     support: full
     description: Before and after of every compared option, plus the container state.
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   name:
     description:
@@ -197,38 +199,6 @@ options:
     type: str
     choices: [started, present, stopped, restarted, absent]
     default: started
-  docker_host:
-    description:
-      - The engine to talk to. Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's TLS certificate (C(tcp://) engines).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to a TLS engine.
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Key of O(tls_client_cert).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 notes:
   - Restart policies are the engine's; the engine restarts a container only after it ran successfully for 10
     seconds once, with a growing delay between attempts. C(RestartCount) in RV(container) counts the restarts.
@@ -242,8 +212,6 @@ seealso:
   - name: Docker restart policies
     description: Docker documentation on start containers automatically.
     link: https://docs.docker.com/config/containers/start-containers-automatically/
-requirements:
-  - Docker SDK for Python (C(docker)) on the target.
 """
 
 EXAMPLES = r"""
@@ -358,11 +326,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     docker_argument_spec,
     fail_from_error,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
     reconcile,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
     SpecError,
     container_argument_spec,
     parse_spec,

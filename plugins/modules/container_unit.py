@@ -35,6 +35,8 @@ attributes:
   diff_mode:
     support: full
     description: The diff is the unit text before and after.
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   name:
     description:
@@ -119,38 +121,6 @@ options:
       - Absolute path of the docker CLI on the host, used in the unit's start and stop commands.
     type: path
     default: /usr/bin/docker
-  docker_host:
-    description:
-      - The engine to inspect the container on. Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's TLS certificate (C(tcp://) engines).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to a TLS engine.
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Key of O(tls_client_cert).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 notes:
   - Under supervisor the program is a small C(sh) wrapper around C(docker start -a NAME) that turns
     supervisor's stop signal into C(docker stop -t N NAME), so a container that ignores SIGTERM is still
@@ -257,7 +227,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     fail_from_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.unit_render import (
+from ansible_collections.dockyard.docker.plugins.module_utils.units.render import (
     SYSTEMD_RESTART,
     UnitSpecError,
     build_spec,

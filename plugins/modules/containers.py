@@ -34,6 +34,8 @@ attributes:
   diff_mode:
     support: full
     description: Before and after of every compared option and the state of each changed container.
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   containers:
     description:
@@ -223,38 +225,6 @@ options:
         the listed containers are changed (so a port or a name they hold is free).
     type: bool
     default: false
-  docker_host:
-    description:
-      - The engine to talk to. Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's TLS certificate (C(tcp://) engines).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to a TLS engine.
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Key of O(tls_client_cert).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 notes:
   - Per-container results are in RV(containers); the task fails after all items ran when one or more of them
     failed, naming each failed container.
@@ -367,7 +337,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     explain_error,
     fail_from_error,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_bulk import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import (
     ImageResolver,
     ThreadClients,
     execution_waves,
@@ -376,7 +346,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container_bulk imp
     prune_candidates,
     summarize,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
     execute,
     inspect_container,
@@ -385,7 +355,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container_manager 
     resolve_image,
     run_parallel,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
     SpecError,
     container_argument_spec,
     parse_spec,

@@ -28,6 +28,8 @@ attributes:
   diff_mode:
     support: full
     description: Before and after of the compared options.
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   name:
     description: Name of the network.
@@ -62,42 +64,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  docker_host:
-    description:
-      - The engine to talk to. Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's TLS certificate (C(tcp://) engines).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to a TLS engine.
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Key of O(tls_client_cert).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 seealso:
   - module: dockyard.docker.container
-requirements:
-  - Docker SDK for Python (C(docker)) on the target.
 """
 
 EXAMPLES = r"""

@@ -27,6 +27,8 @@ author:
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   state:
     description:
@@ -86,39 +88,6 @@ options:
       - Replace the manager join token (managers only).
     type: bool
     default: false
-  docker_host:
-    description:
-      - The engine to talk to, C(unix:///path) or C(tcp://host:port).
-      - Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's certificate (TCP with TLS).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to an engine that verifies clients.
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Private key of O(tls_client_cert).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate. Plain TCP without TLS is only accepted when this is false.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 attributes:
   check_mode:
     support: full

@@ -25,6 +25,8 @@ author:
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   hostname:
     description:
@@ -58,39 +60,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  docker_host:
-    description:
-      - The engine to talk to, C(unix:///path) or C(tcp://host:port).
-      - Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's certificate (TCP with TLS).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to an engine that verifies clients.
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Private key of O(tls_client_cert).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate. Plain TCP without TLS is only accepted when this is false.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 attributes:
   check_mode:
     support: full
@@ -152,7 +121,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     docker_argument_spec,
     fail_from_error,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.swarm_quorum import (
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.quorum import (
     check_manager_change,
     summarize_managers,
 )

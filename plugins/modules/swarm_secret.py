@@ -37,6 +37,8 @@ author:
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer, the engine a swarm manager
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   name:
     description:
@@ -75,42 +77,6 @@ options:
       - It does not recreate an unchanged secret.
     type: bool
     default: false
-  docker_host:
-    description:
-      - The engine to talk to, C(unix:///path) or C(tcp://host:port).
-      - Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's certificate (TCP with TLS).
-      - Falls back to C(ca.pem) in E(DOCKER_CERT_PATH).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to an engine that verifies clients.
-      - Falls back to C(cert.pem) in E(DOCKER_CERT_PATH).
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Private key of O(tls_client_cert).
-      - Falls back to C(key.pem) in E(DOCKER_CERT_PATH).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate. Plain TCP without TLS is only accepted when this is false.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 attributes:
   check_mode:
     support: full
@@ -183,7 +149,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.swarm_objects import SwarmObjectManager
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.objects import SwarmObjectManager
 
 
 def main():

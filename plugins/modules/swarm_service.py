@@ -32,6 +32,8 @@ author:
 requirements:
   - Docker SDK for Python (C(docker)) on the managed host
   - Docker engine API 1.41 (Docker 20.10) or newer
+extends_documentation_fragment:
+  - dockyard.docker.connection
 options:
   name:
     description: Service name.
@@ -310,39 +312,6 @@ options:
       - Only for kernels where the check is wrong; otherwise the service will not answer.
     type: bool
     default: false
-  docker_host:
-    description:
-      - The engine to talk to, C(unix:///path) or C(tcp://host:port).
-      - Falls back to the E(DOCKER_HOST) environment variable.
-    type: str
-    default: unix:///var/run/docker.sock
-    aliases: [docker_url]
-  timeout:
-    description:
-      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
-    type: int
-    default: 60
-  tls_ca_cert:
-    description:
-      - CA certificate that signed the engine's certificate (TCP with TLS).
-    type: path
-    aliases: [ca_path, ca_cert]
-  tls_client_cert:
-    description:
-      - Client certificate presented to an engine that verifies clients.
-    type: path
-    aliases: [client_cert, cert_path]
-  tls_client_key:
-    description:
-      - Private key of O(tls_client_cert).
-    type: path
-    aliases: [client_key, key_path]
-  validate_certs:
-    description:
-      - Verify the engine's TLS certificate. Plain TCP without TLS is only accepted when this is false.
-    type: bool
-    default: true
-    aliases: [tls_verify]
 attributes:
   check_mode:
     support: full
@@ -419,7 +388,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     fail_from_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.service_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (
     ENDPOINT_MODES,
     MODES,
     ORDERS,

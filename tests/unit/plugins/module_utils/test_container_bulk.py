@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container_bulk import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import (
     ImageResolver,
     ThreadClients,
     container_names,
@@ -21,8 +21,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container_bulk imp
     prune_candidates,
     summarize,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import plan
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import SpecError, parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import plan
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError, parse_spec
 
 OWNER = "io.dockyard.managed"
 

@@ -6,13 +6,13 @@
 import pytest
 from docker.errors import NotFound
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
     plan,
     reconcile,
     run_parallel,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import OWNER_LABEL, parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import OWNER_LABEL, parse_spec
 
 IMAGE_ID = "sha256:" + "a" * 64
 

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
     OWNER_LABEL,
     RECREATE,
     UPDATE,

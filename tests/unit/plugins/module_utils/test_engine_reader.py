@@ -29,8 +29,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     explain_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import reconcile
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import OWNER_LABEL, parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import reconcile
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import OWNER_LABEL, parse_spec
 
 IMAGE_ID = "sha256:" + "b" * 64
 
@@ -133,7 +133,8 @@ def test_fail_from_error_names_the_connection_when_the_reader_cannot_reach_the_e
 def test_importing_the_client_does_not_import_the_sdk_until_asked():
     code = (
         "import sys\n"
-        "from ansible_collections.dockyard.docker.plugins.module_utils import client, container_manager\n"
+        "from ansible_collections.dockyard.docker.plugins.module_utils import client\n"
+        "from ansible_collections.dockyard.docker.plugins.module_utils.container import manager\n"
         "print('docker' in sys.modules)\n"
         "from ansible_collections.dockyard.docker.plugins.module_utils.client import APIError\n"
         "import docker.errors\n"

@@ -4,7 +4,7 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.service_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (
     SpecError,
     build_spec,
     differences,

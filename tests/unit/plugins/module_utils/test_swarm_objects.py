@@ -10,7 +10,7 @@ import base64
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.swarm_objects import (
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.objects import (
     HASH_LABEL,
     ObjectError,
     content_hash,

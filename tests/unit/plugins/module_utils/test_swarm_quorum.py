@@ -4,7 +4,7 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.swarm_quorum import (
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.quorum import (
     check_manager_change,
     fault_tolerance,
     parity_problem,

@@ -19,8 +19,8 @@ import threading
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container_bulk import parse_items
-from ansible_collections.dockyard.docker.plugins.module_utils.container_manager import reconcile
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import reconcile
 from ansible_collections.dockyard.docker.plugins.modules import containers as bulk_module
 
 docker_errors = pytest.importorskip("docker.errors")

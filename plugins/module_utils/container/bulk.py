@@ -29,7 +29,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import SpecError, parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError, parse_spec
 
 try:
     from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL

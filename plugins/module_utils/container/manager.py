@@ -23,7 +23,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container_spec import RECREATE, UPDATE
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE
 
 try:
     from ansible_collections.dockyard.docker.plugins.module_utils.client import is_not_found
