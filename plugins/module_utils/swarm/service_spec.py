@@ -21,13 +21,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import re
-import shlex
+
+from ansible_collections.dockyard.docker.plugins.module_utils import values
+
+parse_duration = values.duration
+parse_size = values.size
+_nonneg_int = values.nonneg_int
+_str_map = values.string_map
 
 
-class SpecError(ValueError):
-    """An option value that cannot become a valid service spec."""
+def _choice(value, choices, option):
+    return values.choice(value, choices, option)
 
+
+SpecError = values.SpecError
 
 MODES = ("replicated", "global")
 ENDPOINT_MODES = ("vip", "dnsrr")
@@ -55,65 +62,6 @@ UNORDERED_PATHS = {
     "TaskTemplate.ContainerSpec.Configs": "ConfigName",
 }
 
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)")
-_DURATION_NS = {"ns": 1, "us": 1000, "ms": 10 ** 6, "s": 10 ** 9, "m": 60 * 10 ** 9, "h": 3600 * 10 ** 9}
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
-
-
-def parse_duration(value, option):
-    """``10s``, ``1m30s``, ``500ms`` or a number of seconds -> nanoseconds (int)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise SpecError("%s: expected a duration such as 10s, 1m30s, 500ms or seconds, got %r" % (option, value))
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise SpecError("%s: a duration cannot be negative (got %r)" % (option, value))
-        return int(value * 10 ** 9)
-    text = str(value).strip()
-    if re.match(r"^\d+(\.\d+)?$", text):
-        return int(float(text) * 10 ** 9)
-    pos = 0
-    total = 0
-    for match in _DURATION_RE.finditer(text):
-        if match.start() != pos:
-            break
-        total += float(match.group(1)) * _DURATION_NS[match.group(2)]
-        pos = match.end()
-    if pos != len(text) or not text:
-        raise SpecError("%s: expected a duration such as 10s, 1m30s, 500ms or seconds, got %r" % (option, value))
-    return int(total)
-
-
-def parse_size(value, option):
-    """``512m``, ``1g``, ``1048576`` -> bytes (int)."""
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    match = re.match(r"^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$", text)
-    if not match or isinstance(value, bool):
-        raise SpecError("%s: expected a size such as 512m, 1g or a number of bytes, got %r" % (option, value))
-    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)])
-
-
-def _choice(value, choices, option):
-    if value is not None and value not in choices:
-        raise SpecError("%s: %r is not accepted; use one of: %s" % (option, value, ", ".join(choices)))
-    return value
-
-
-def _nonneg_int(value, option):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise SpecError("%s must be an integer >= 0, got %r" % (option, value))
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise SpecError("%s must be an integer >= 0, got %r" % (option, value))
-    if number < 0:
-        raise SpecError("%s must be an integer >= 0, got %d" % (option, number))
-    return number
 
 
 def _put(target, key, value):
@@ -124,40 +72,11 @@ def _put(target, key, value):
 def _env_list(env):
     if env is None:
         return None
-    if isinstance(env, dict):
-        items = []
-        for key, value in env.items():
-            if value is None:
-                raise SpecError("env: variable %s has no value (use an empty string)" % key)
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            items.append("%s=%s" % (key, value))
-        return sorted(items)
-    if isinstance(env, list):
-        for item in env:
-            if not isinstance(item, str) or "=" not in item:
-                raise SpecError("env: list items must be KEY=VALUE strings, got %r" % (item,))
-        return sorted(env)
-    raise SpecError("env must be a dict or a list of KEY=VALUE strings")
-
-
-def _str_map(value, option):
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise SpecError("%s must be a dict" % option)
-    return dict((str(k), "" if v is None else str(v)) for k, v in value.items())
+    return sorted("%s=%s" % item for item in values.env_list(env, "env").items())
 
 
 def _command(value, option):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return shlex.split(value)
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    raise SpecError("%s must be a string or a list of strings" % option)
-
+    return values.command(value, option)
 
 def _update_config(value, option, failure_actions):
     if value is None:
@@ -192,26 +111,7 @@ def _restart_config(value):
 
 
 def _healthcheck(value):
-    if value is None:
-        return None
-    out = {}
-    test = value.get("test")
-    if test is not None:
-        if isinstance(test, str):
-            test = ["CMD-SHELL", test]
-        elif isinstance(test, list) and test:
-            test = [str(t) for t in test]
-            if test[0] not in ("NONE", "CMD", "CMD-SHELL"):
-                test = ["CMD"] + test
-        else:
-            raise SpecError("healthcheck.test must be a command string or a non-empty list")
-        out["Test"] = test
-    _put(out, "Interval", parse_duration(value.get("interval"), "healthcheck.interval"))
-    _put(out, "Timeout", parse_duration(value.get("timeout"), "healthcheck.timeout"))
-    _put(out, "Retries", _nonneg_int(value.get("retries"), "healthcheck.retries"))
-    _put(out, "StartPeriod", parse_duration(value.get("start_period"), "healthcheck.start_period"))
-    return out
-
+    return values.healthcheck(value, "healthcheck")
 
 def _placement(value):
     if value is None:
@@ -301,13 +201,7 @@ def _mounts(value):
 
 
 def _file_mode(value, option):
-    if isinstance(value, str):
-        try:
-            return int(value, 8)
-        except ValueError:
-            raise SpecError("%s must be an octal mode such as '0440', got %r" % (option, value))
-    return _nonneg_int(value, option)
-
+    return values.file_mode(value, option)
 
 def _references(value, kind, ids):
     """secrets/configs: [{secret_name|config_name, filename, uid, gid, mode}] -> engine references."""

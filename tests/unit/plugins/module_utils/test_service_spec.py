@@ -31,7 +31,7 @@ def full_params(**over):
         endpoint_mode="dnsrr",
         publish=[dict(published_port=8080, target_port=8000, mode="host")],
         networks=["appnet"],
-        env=dict(COLOR="blue", DEBUG=True),
+        env=dict(COLOR="blue", DEBUG="true"),
         labels=dict(team="ops"),
         mounts=[
             dict(source="data", target="/data", type="volume", driver="local", driver_opts=dict(type="tmpfs")),
@@ -94,12 +94,12 @@ def test_build_full_spec():
 @pytest.mark.parametrize("over,match", [
     (dict(replicas=-1), "replicas must be an integer >= 0"),
     (dict(mode="global", replicas=3), "replicas cannot be used with mode: global"),
-    (dict(mode="sometimes", replicas=None), "mode: 'sometimes' is not accepted; use one of: replicated, global"),
+    (dict(mode="sometimes", replicas=None), "mode 'sometimes' is not valid. Accepted values: replicated, global"),
     (dict(update_config=dict(order="sideways")),
-     r"update_config.order: 'sideways' is not accepted; use one of: stop-first, start-first"),
+     r"update_config.order 'sideways' is not valid. Accepted values: stop-first, start-first"),
     (dict(rollback_config=dict(failure_action="rollback")), "rollback_config.failure_action"),
     (dict(update_config=dict(max_failure_ratio=2)), "max_failure_ratio must be between 0 and 1"),
-    (dict(endpoint_mode="roundrobin"), "endpoint_mode: 'roundrobin' is not accepted; use one of: vip, dnsrr"),
+    (dict(endpoint_mode="roundrobin"), "endpoint_mode 'roundrobin' is not valid. Accepted values: vip, dnsrr"),
     (dict(publish=[dict(target_port=80, mode="bridge")]), r"publish\[0\].mode"),
     (dict(publish=[dict(target_port=80)]), "dnsrr cannot publish through the ingress"),
     (dict(publish=[dict(published_port=80)]), r"publish\[0\].target_port is required"),
@@ -108,7 +108,7 @@ def test_build_full_spec():
     (dict(mounts=[dict(target="/x", type="nfs")]), r"mounts\[0\].type"),
     (dict(networks=["nope"]), "network 'nope' does not exist"),
     (dict(secrets=[dict(secret_name="missing")]), "secret 'missing' does not exist"),
-    (dict(restart_config=dict(condition="always")), "restart_config.condition: 'always'"),
+    (dict(restart_config=dict(condition="always")), "restart_config.condition 'always' is not valid"),
     (dict(placement=dict(preferences=[dict(pack="x")])), "placement.preferences"),
     (dict(env=["NOEQUALS"]), "KEY=VALUE"),
 ])
@@ -143,7 +143,7 @@ def test_same_spec_no_difference():
 
 def test_changed_env_is_a_difference_and_merge_applies_it():
     current = engine_view(build())
-    desired = build(env=dict(COLOR="green", DEBUG=True))
+    desired = build(env=dict(COLOR="green", DEBUG="true"))
     assert differences(desired, current) == ["TaskTemplate.ContainerSpec.Env"]
     merged = merge_spec(current, desired)
     assert merged["TaskTemplate"]["ContainerSpec"]["Env"] == ["COLOR=green", "DEBUG=true"]
