@@ -36,6 +36,7 @@ attributes:
     description: Before and after of every compared option and the state of each changed container.
 extends_documentation_fragment:
   - dockyard.docker.connection
+  - dockyard.docker.container_options.items
 options:
   containers:
     description:
@@ -45,171 +46,6 @@ options:
     type: list
     elements: dict
     required: true
-    suboptions:
-      name:
-        description:
-          - Name of the container. 2 or more of C([a-zA-Z0-9_.-]), starting with a letter or digit; no slashes.
-        type: str
-        required: true
-      image:
-        description:
-          - Image reference (C(repository[:tag]) or C(repository@digest)). Required to create the container.
-          - Compared by image ID; when the tag now points to another image, the container is recreated.
-        type: str
-      pull:
-        description:
-          - C(missing) pulls the image only when it is not on the host.
-          - C(always) pulls it on every run (the container is recreated only when the image ID changed).
-          - C(never) never pulls; a missing image is an error and nothing is changed.
-        type: str
-        choices: [missing, always, never]
-        default: missing
-      command:
-        description:
-          - Command to run, a string (split like a shell would) or a list of arguments. Replaces the image's C(CMD).
-        type: raw
-      entrypoint:
-        description:
-          - Replaces the image's C(ENTRYPOINT).
-        type: list
-        elements: str
-      env:
-        description:
-          - Environment variables. Values are strings; numbers are converted, booleans must be quoted.
-          - Only the variables given are compared (the image's own variables are left alone).
-        type: dict
-      published_ports:
-        description:
-          - Ports to publish, C([IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]), e.g. C(8080:80), C(127.0.0.1:53:53/udp),
-            C(127.0.0.1::80) (host port chosen by the engine), C(9000-9001:9000-9001). Protocol C(tcp) (default),
-            C(udp) or C(sctp). IPv6 host addresses go in brackets, C([::1]:80:80).
-        type: list
-        elements: str
-        aliases: [ports]
-      volumes:
-        description:
-          - Volumes as C(CONTAINER_PATH) (anonymous volume), C(VOLUME_NAME:CONTAINER_PATH[:MODE]) (named volume) or
-            C(/HOST_PATH:CONTAINER_PATH[:MODE]) (bind mount). MODE is a comma list of C(ro), C(rw), C(z), C(Z),
-            C(nocopy) and propagation flags.
-        type: list
-        elements: str
-      mounts:
-        description:
-          - Mounts in the engine's C(--mount) form.
-        type: list
-        elements: dict
-        suboptions:
-          type:
-            description: Mount type.
-            type: str
-            choices: [volume, bind, tmpfs]
-            default: volume
-          source:
-            description: Volume name or absolute host path. Not used for C(tmpfs).
-            type: str
-          target:
-            description: Absolute path in the container.
-            type: str
-            required: true
-          read_only:
-            description: Mount read-only.
-            type: bool
-            default: false
-      networks:
-        description:
-          - Networks to attach the container to. When given, the container is attached to exactly these networks
-            (not to the default bridge), the first one at creation.
-        type: list
-        elements: dict
-        suboptions:
-          name:
-            description: Network name.
-            type: str
-            required: true
-          aliases:
-            description: Network-scoped aliases.
-            type: list
-            elements: str
-          ipv4_address:
-            description: Fixed IPv4 address on a network with a configured subnet.
-            type: str
-      network_mode:
-        description:
-          - C(bridge), C(host), C(none), C(container:NAME) or a network name.
-        type: str
-      labels:
-        description:
-          - Labels. Only the labels given are compared.
-        type: dict
-      hostname:
-        description: Container host name.
-        type: str
-      user:
-        description: User (and group) the process runs as, C(name), C(uid) or C(uid:gid).
-        type: str
-      working_dir:
-        description: Working directory of the process.
-        type: str
-      restart_policy:
-        description:
-          - Docker restart policy. C(no) never restarts; C(on-failure) restarts after a non-zero exit (at most
-            O(containers[].restart_retries) times when set); C(always) restarts whenever the container stops and at engine start,
-            even after a manual stop; C(unless-stopped) like C(always) except after a manual stop.
-          - The literal C(on-failure:N) is accepted and means O(containers[].restart_retries=N).
-          - Quote C("no") in YAML, or the value becomes the boolean false (which is accepted as C(no) too).
-          - A change is applied in place (same container ID, the process is not restarted).
-          - 'Accepted values: C(no), C(on-failure), C(on-failure:N), C(always), C(unless-stopped).'
-        type: raw
-      restart_retries:
-        description:
-          - Maximum restart count for O(containers[].restart_policy=on-failure); C(0) means no limit. Only valid with C(on-failure).
-        type: int
-      stop_timeout:
-        description:
-          - Seconds to wait after the stop signal before the container is killed. Stored on the container (compared)
-            and used when this module stops, restarts or recreates it.
-        type: int
-      stop_signal:
-        description: Signal that stops the container, e.g. C(SIGTERM) or C(SIGINT).
-        type: str
-      force_kill:
-        description: Kill (SIGKILL) instead of stopping gracefully when the module stops the container.
-        type: bool
-        default: false
-      healthcheck:
-        description:
-          - Health check with keys C(test) (string run by a shell, or a list), C(interval), C(timeout),
-            C(start_period) (durations like C(30s), C(1m30s) or seconds), C(retries), C(disable) (true disables the
-            image's check).
-        type: dict
-      memory:
-        description:
-          - Memory limit, bytes or a number with unit C(b), C(k), C(m), C(g), C(t) (e.g. C(512m), C(1g)). C(0) is
-            unlimited. Applied in place.
-        type: str
-      cpus:
-        description: CPU limit, may be fractional (C(0.5)). Applied in place.
-        type: float
-      log_driver:
-        description: Logging driver, e.g. C(json-file), C(local), C(journald).
-        type: str
-      log_options:
-        description: Options of the logging driver (only those given are compared). Needs O(containers[].log_driver).
-        type: dict
-      recreate:
-        description: Recreate the container even when nothing differs.
-        type: bool
-        default: false
-      state:
-        description:
-          - C(started) creates the container when missing and makes sure it runs.
-          - C(present) creates it when missing (not started) and leaves a running container running.
-          - C(stopped) creates it when missing (not started) and makes sure it is stopped.
-          - C(restarted) like C(started), and restarts it when it was not just created or recreated (always changed).
-          - C(absent) removes the container (never its volumes).
-        type: str
-        choices: [started, present, stopped, restarted, absent]
-        default: started
   parallelism:
     description:
       - How many containers are changed at the same time. C(1) changes them one after another, in list order.
@@ -348,10 +184,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk imp
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
-    execute,
-    inspect_container,
-    plan,
-    resolve_network_peer,
+    apply,
+    prepare,
     resolve_image,
     run_parallel,
 )
@@ -363,7 +197,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.spec imp
 
 
 class BulkReconciler(object):
-    """Plan every container like ``container`` does, then run the plans in parallel."""
+    """Prepare every container as ``container`` does, then apply the plans in parallel."""
 
     def __init__(self, module, engine, specs):
         self.module = module
@@ -387,16 +221,11 @@ class BulkReconciler(object):
         planned = []
         for spec in self.specs:
             try:
-                inspect = inspect_container(self.api, spec.name)
-                if inspect is not None:
-                    resolve_network_peer(self.api, spec)
-                image_id, pulled = resolver(spec)
-                planned.append((spec, inspect, plan(spec, inspect, image_id, pulled), None))
+                planned.append((spec, prepare(self.api, spec, self.check_mode, resolve=resolver), None))
             except ContainerError as exc:
-                planned.append((spec, None, None, str(exc)))
+                planned.append((spec, None, str(exc)))
             except Exception as exc:  # noqa: BLE001 - SDK / transport errors, explained per item
-                planned.append((spec, None, None, "Could not manage container %s: %s"
-                                % (spec.name, self._explain(exc))))
+                planned.append((spec, None, "Could not manage container %s: %s" % (spec.name, self._explain(exc))))
         return planned
 
     def plan_prune(self):
@@ -409,41 +238,38 @@ class BulkReconciler(object):
         for name, container_id in prune_candidates(owned, wanted):
             spec = parse_spec(dict(name=name, state="absent"))
             try:
-                inspect = inspect_container(self.api, container_id)
-                planned.append((spec, inspect, plan(spec, inspect), None))
+                planned.append((spec, prepare(self.api, spec, self.check_mode), None))
             except Exception as exc:  # noqa: BLE001
-                planned.append((spec, None, None, "Could not prune container %s: %s" % (name, self._explain(exc))))
+                planned.append((spec, None, "Could not prune container %s: %s" % (name, self._explain(exc))))
         return planned
 
     def run(self, planned, waves=None):
-        """Execute the plans (parallel within each wave); return the item results in order."""
+        """Apply the plans (parallel within each wave); return the item results in order."""
         results = [None] * len(planned)
         todo = set()
-        for index, (spec, inspect, the_plan, error) in enumerate(planned):
-            container_id = inspect["Id"] if inspect else None
+        for index, (spec, prepared, error) in enumerate(planned):
             if error is not None:
                 results[index] = item_result(spec.name, None, error=error)
-            elif self.check_mode or not the_plan.steps:
-                results[index] = item_result(spec.name, the_plan, container_id)
+            elif self.check_mode or not prepared.plan.steps:
+                results[index] = item_result(spec.name, prepared.plan, (prepared.inspect or {}).get("Id"))
             else:
                 todo.add(index)
         if waves is None:
             waves = [list(range(len(planned)))]
 
         def work(index):
-            spec, inspect, the_plan, _error = planned[index]
-            return execute(self.clients.get(), spec, inspect, the_plan)
+            return apply(self.clients.get(), planned[index][1]).get("container", {}).get("Id")
 
         try:
             for wave in waves:
                 batch = [index for index in wave if index in todo]
                 for index, (answer, exc) in zip(batch, run_parallel(work, batch, self.parallelism)):
-                    spec, inspect, the_plan, _error = planned[index]
+                    spec, prepared, _error = planned[index]
                     if exc is None:
-                        results[index] = item_result(spec.name, the_plan, answer)
+                        results[index] = item_result(spec.name, prepared.plan, answer)
                     else:
                         results[index] = item_result(
-                            spec.name, the_plan, inspect["Id"] if inspect else None,
+                            spec.name, prepared.plan, (prepared.inspect or {}).get("Id"),
                             error="Could not manage container %s: %s" % (spec.name, self._explain(exc)),
                         )
                         # The engine may have done part of the plan: report it as changed.
@@ -454,9 +280,8 @@ class BulkReconciler(object):
 
 
 def main():
-    item_spec = container_argument_spec()
     argument_spec = dict(
-        containers=dict(type="list", elements="dict", required=True, options=item_spec),
+        containers=dict(type="list", elements="dict", required=True, options=container_argument_spec()),
         parallelism=dict(type="int", default=10),
         prune=dict(type="bool", default=False),
     )

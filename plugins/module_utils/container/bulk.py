@@ -36,11 +36,6 @@ try:
 except ImportError:  # pragma: no cover - client needs ansible; keep the pure code importable
     OWNER_LABEL = "io.dockyard.managed"
 
-# Options of `containers` items that only exist at module level.
-MODULE_LEVEL_OPTIONS = ("docker_host", "timeout", "tls_ca_cert", "tls_client_cert", "tls_client_key",
-                        "validate_certs")
-
-
 def parse_items(items):
     """Validate every ``containers`` item; returns the specs in list order.
 
@@ -74,7 +69,7 @@ class ImageResolver(object):
     """Resolve each (image, pull) once per task, in list order.
 
     ``resolve`` is ``container_manager.resolve_image``-shaped:
-    ``resolve(spec) -> (image_id, pulled_ref)``.  After a real pull the image is on
+    ``resolve(spec) -> (image, pulled_ref)``.  After a real pull the image is on
     the host, so later items on the same image report no pull (as the next
     iteration of a loop would find it local).  In check mode nothing is pulled, so
     every item that would need the image reports the pull, as in a loop.
@@ -90,8 +85,8 @@ class ImageResolver(object):
             return self._resolve(spec)
         key = (spec.image, spec.pull)
         if key in self._cache:
-            image_id, pulled = self._cache[key]
-            return image_id, (pulled if self._check_mode else None)
+            image, pulled = self._cache[key]
+            return image, (pulled if self._check_mode else None)
         answer = self._resolve(spec)
         self._cache[key] = answer
         return answer

@@ -11,9 +11,10 @@ Two halves:
   it predicts exactly what a real run does.
 * :func:`execute` runs a plan's steps on an engine (``docker.APIClient``).
 
-:func:`reconcile` ties both together for one container and is what both the
-``container`` module and the bulk ``containers`` module call per item;
-:func:`run_parallel` (and the ``*_many`` helpers) fan out over many containers.
+Both modules take the same path: :func:`prepare` (inspect by name, resolve the
+image, plan) then :func:`apply` (execute, read the result back).  ``container``
+calls :func:`reconcile` (the two in a row); ``containers`` prepares every item
+first and then applies the plans in parallel with :func:`run_parallel`.
 The engine is only ever asked about the container by name -- nothing is listed.
 """
 
@@ -22,8 +23,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
+import time
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE, Context
 
 try:
     from ansible_collections.dockyard.docker.plugins.module_utils.client import is_not_found
@@ -70,13 +72,42 @@ def _is_running(inspect):
     return bool(state.get("Running") or state.get("Restarting"))
 
 
-def plan(spec, inspect, image_id=None, pulled=None):
+def _is_paused(inspect):
+    return bool(((inspect or {}).get("State") or {}).get("Paused"))
+
+
+def _has_healthcheck(spec, image):
+    wanted = spec.values.get("healthcheck")
+    if wanted is not None:
+        return wanted.get("Test") != ["NONE"]
+    test = (((image or {}).get("Config") or {}).get("Healthcheck") or {}).get("Test")
+    return bool(test) and test != ["NONE"]
+
+
+def check_image_rules(spec, image):
+    """Refusals that need the image: ``state: healthy`` without a check, ``image_label_mismatch: fail``."""
+    if spec.state == "healthy" and image is not None and not _has_healthcheck(spec, image):
+        raise ContainerError(
+            "state healthy needs a health check, but image %s defines none and healthcheck is not given: "
+            "add healthcheck (test, interval, ...) or use state started" % spec.image)
+    if spec.image_label_mismatch == "fail" and image is not None:
+        given = spec.values.get("labels") or {}
+        extra = sorted(k for k in ((image.get("Config") or {}).get("Labels") or {}) if k not in given)
+        if extra:
+            raise ContainerError(
+                "image %s sets labels that labels does not name: %s (image_label_mismatch: fail); add them to "
+                "labels or set image_label_mismatch: ignore" % (spec.image, ", ".join(extra)))
+
+
+def plan(spec, inspect, image_id=None, pulled=None, ctx=None):
     """Pure: the steps that turn ``inspect`` (``None`` = no container) into ``spec``.
 
     ``image_id`` is the ID of the image the spec names as it will be when the
     steps run (``None`` when it is not known yet, e.g. not pulled in check mode).
     ``pulled`` is an image reference that will have been pulled (reported first).
+    ``ctx`` (a :class:`spec.Context`) carries the image's own settings for the comparison.
     """
+    ctx = ctx or Context(spec)
     result = Plan()
     if pulled:
         result.actions.append("pulled image %s" % pulled)
@@ -89,7 +120,8 @@ def plan(spec, inspect, image_id=None, pulled=None):
             result.add("remove", "removed")
         return result
 
-    want_running = spec.state in ("started", "restarted")
+    want_running = spec.state in ("started", "restarted", "healthy")
+    restart = spec.state == "restarted" or (spec.restart and spec.state in ("started", "healthy"))
     if inspect is None:
         if spec.image is None:
             raise ContainerError(
@@ -99,12 +131,14 @@ def plan(spec, inspect, image_id=None, pulled=None):
         result.add("create", "created")
         if want_running:
             result.add("start", "started")
-        result.after["state"] = "running" if want_running else "created"
+            _finish_running(spec, result)
+        result.after["state"] = ("paused" if spec.paused and want_running
+                                 else "running" if want_running else "created")
         return result
 
-    differences = spec.compare(inspect, image_id)
+    differences = spec.compare(inspect, image_id, ctx)
     result.differences = differences
-    before = spec.actual_view(inspect)
+    before = spec.actual_view(inspect, ctx)
     before["state"] = status
     result.before = before
     result.after = spec.desired_view(image_id)
@@ -120,23 +154,54 @@ def plan(spec, inspect, image_id=None, pulled=None):
         start = want_running or (spec.state == "present" and running)
         if start:
             result.add("start", "started")
-        result.after["state"] = "running" if start else "created"
+            _finish_running(spec, result)
+        result.after["state"] = ("paused" if start and spec.paused else "running" if start else "created")
         return result
 
     if update:
         result.add("update", "updated %s" % ", ".join(d.option for d in update))
-    if spec.state == "started" and not running:
+    after = status
+    if want_running and not running:
         result.add("start", "started")
-        result.after["state"] = "running"
+        after = "running"
     elif spec.state == "stopped" and running:
+        if _is_paused(inspect):
+            result.add("unpause", None)
         result.add("stop", "stopped")
-        result.after["state"] = "exited"
-    elif spec.state == "restarted":
+        after = "exited"
+    elif restart:
+        if _is_paused(inspect):
+            result.add("unpause", None)
         result.add("restart", "restarted")
-        result.after["state"] = "running"
-    else:
-        result.after["state"] = status
+        after = "running"
+    if after == "running" or (running and spec.state != "stopped"):
+        paused_now = _is_paused(inspect) and "restart" not in result.steps and "start" not in result.steps
+        if spec.paused is True and not paused_now:
+            result.add("pause", "paused")
+            after = "paused"
+        elif spec.paused is False and paused_now:
+            result.add("unpause", "unpaused")
+            after = "running"
+        elif paused_now:
+            after = "paused"
+    if spec.state == "healthy" and not _healthy(inspect, result):
+        result.add("wait_healthy", None)
+    result.after["state"] = after
     return result
+
+
+def _healthy(inspect, result):
+    health = ((inspect or {}).get("State") or {}).get("Health") or {}
+    return health.get("Status") == "healthy" and not result.steps
+
+
+def _finish_running(spec, result):
+    if spec.paused:
+        result.add("pause", "paused")
+    if spec.state == "healthy":
+        result.add("wait_healthy", None)
+    if spec.detach is False:
+        result.add("wait_exit", None)
 
 
 # --------------------------------------------------------------------------- engine side
@@ -171,9 +236,12 @@ def split_reference(ref):
     return ref, "latest"
 
 
-def pull_image(api, ref):
+def pull_image(api, ref, platform=None):
     repo, tag = split_reference(ref)
-    for event in api.pull(repo, tag=tag, stream=True, decode=True):
+    kwargs = dict(tag=tag, stream=True, decode=True)
+    if platform:
+        kwargs["platform"] = platform
+    for event in api.pull(repo, **kwargs):
         if isinstance(event, dict) and event.get("error"):
             raise ContainerError("Could not pull image %s: %s" % (ref, event["error"]))
     found = inspect_image(api, ref)
@@ -185,9 +253,9 @@ def pull_image(api, ref):
 def resolve_image(api, spec, check_mode=False, reader=None):
     """Make sure the spec's image is available (per ``pull``).
 
-    Returns ``(image_id, pulled_ref)``; ``image_id`` is ``None`` in check mode when
-    the image would first have to be pulled.  ``reader`` (default ``api``) answers the
-    local inspect; only a pull needs ``api``.
+    Returns ``(image, pulled_ref)``: the image's inspect data (``None`` in check mode
+    when it would first have to be pulled) and the reference pulled, if any.  ``reader``
+    (default ``api``) answers the local inspect; only a pull needs ``api``.
     """
     if spec.image is None or spec.state == "absent":
         return None, None
@@ -198,24 +266,24 @@ def resolve_image(api, spec, check_mode=False, reader=None):
                 "image %s is not on this host and pull is never: load it first (dockyard.docker.image "
                 "with source: archive) or set pull to missing or always" % spec.image
             )
-        return local["Id"], None
+        return local, None
     if spec.pull == "missing" and local is not None:
-        return local["Id"], None
+        return local, None
     if check_mode:
-        # A pull cannot be predicted without doing it; for `always` assume the local image stays.
-        if local is not None:
-            return local["Id"], None
+        # A pull cannot be predicted without doing it: by default assume the local image stays.
+        if local is not None and spec.pull_check_mode_behavior != "always":
+            return local, None
         return None, spec.image
-    image = pull_image(api, spec.image)
+    image = pull_image(api, spec.image, spec.values.get("platform"))
     pulled = spec.image if local is None or local["Id"] != image["Id"] else None
-    return image["Id"], pulled
+    return image, pulled
 
 
 def _stop(api, container_id, spec, inspect=None):
     if spec.force_kill:
-        api.kill(container_id)
+        api.kill(container_id, signal=spec.kill_signal or "SIGKILL")
         return
-    timeout = spec.stop_timeout
+    timeout = spec.values.get("stop_timeout")
     if timeout is None and inspect is not None:
         timeout = (inspect.get("Config") or {}).get("StopTimeout")
     if timeout is None:
@@ -230,20 +298,30 @@ def update_container(api, container_id, body):
     api._raise_for_status(res)
 
 
-def _create(api, spec):
-    config = spec.create_config()
-    created = api.create_container_from_config(config, name=spec.name)
+def _create(api, spec, ctx):
+    body, query = spec.create_request(ctx=ctx)
+    if query.get("platform"):
+        created = api.create_container_from_config(body, name=spec.name, platform=query["platform"])
+    else:
+        created = api.create_container_from_config(body, name=spec.name)
     container_id = created["Id"]
     for network in spec.extra_networks():
         api.connect_container_to_network(
             container_id, network["name"],
             aliases=network.get("aliases") or None,
             ipv4_address=network.get("ipv4_address"),
+            ipv6_address=network.get("ipv6_address"),
+            links=network.get("links") or None,
+            driver_opt=network.get("driver_opts"),
         )
     return container_id
 
 
-def _recreate(api, spec, inspect):
+def _remove(api, container_id, spec):
+    api.remove_container(container_id, v=not spec.keep_volumes, force=True)
+
+
+def _recreate(api, spec, inspect, ctx):
     """Stop, move the old container aside, create the new one, then remove the old.
 
     Volumes are never removed: named volumes and bind mounts carry over to the new
@@ -253,11 +331,13 @@ def _recreate(api, spec, inspect):
     old_id = inspect["Id"]
     was_running = _is_running(inspect)
     if was_running:
+        if _is_paused(inspect):
+            api.unpause(old_id)
         _stop(api, old_id, spec, inspect)
     aside = "%s-dockyard-old-%s" % (spec.name, old_id[:12])
     api.rename(old_id, aside)
     try:
-        new_id = _create(api, spec)
+        new_id = _create(api, spec, ctx)
     except Exception:
         api.rename(old_id, spec.name)
         if was_running:
@@ -267,19 +347,50 @@ def _recreate(api, spec, inspect):
     return new_id
 
 
-def execute(api, spec, inspect, the_plan):
+def _wait_healthy(api, container_id, spec):
+    deadline = time.time() + float(spec.healthy_wait_timeout or 300)
+    status = None
+    while time.time() < deadline:
+        state = (api.inspect_container(container_id).get("State") or {})
+        status = (state.get("Health") or {}).get("Status")
+        if status == "healthy":
+            return
+        if not state.get("Running") and not state.get("Restarting"):
+            raise ContainerError("container %s stopped (exit code %s) before its health check passed"
+                                 % (spec.name, state.get("ExitCode")))
+        time.sleep(0.5)
+    raise ContainerError("container %s is not healthy after %s seconds (health: %s)"
+                         % (spec.name, spec.healthy_wait_timeout, status))
+
+
+def _wait_exit(api, container_id, spec, outcome):
+    answer = api.wait(container_id)
+    code = answer.get("StatusCode") if isinstance(answer, dict) else answer
+    if spec.output_logs:
+        outcome["output"] = api.logs(container_id, stdout=True, stderr=True).decode("utf-8", "replace")
+    if spec.cleanup:
+        api.remove_container(container_id, v=not spec.keep_volumes, force=True)
+        outcome["removed"] = True
+    if code:
+        raise ContainerError("container %s exited with status %s%s" % (
+            spec.name, code, (": %s" % outcome["output"].strip()[-2000:]) if outcome.get("output") else ""))
+
+
+def execute(api, spec, inspect, the_plan, ctx=None, outcome=None):
     """Run ``the_plan`` on the engine; return the container ID (``None`` once removed)."""
+    ctx = ctx or Context(spec)
+    outcome = outcome if outcome is not None else {}
     container_id = inspect["Id"] if inspect else None
     for step in the_plan.steps:
         if step == "remove":
-            if _is_running(inspect):
+            if _is_running(inspect) and not _is_paused(inspect):
                 _stop(api, container_id, spec, inspect)
-            api.remove_container(container_id, v=False, force=True)
+            _remove(api, container_id, spec)
             container_id = None
         elif step == "create":
-            container_id = _create(api, spec)
+            container_id = _create(api, spec, ctx)
         elif step == "recreate":
-            container_id = _recreate(api, spec, inspect)
+            container_id = _recreate(api, spec, inspect, ctx)
         elif step == "update":
             update_container(api, container_id, spec.update_body(the_plan.differences))
         elif step == "start":
@@ -288,23 +399,97 @@ def execute(api, spec, inspect, the_plan):
             _stop(api, container_id, spec, inspect)
         elif step == "restart":
             if spec.force_kill and _is_running(inspect):
-                api.kill(container_id)
+                api.kill(container_id, signal=spec.kill_signal or "SIGKILL")
                 api.start(container_id)
-            elif spec.stop_timeout is not None:
-                api.restart(container_id, timeout=spec.stop_timeout)
+            elif spec.values.get("stop_timeout") is not None:
+                api.restart(container_id, timeout=spec.values["stop_timeout"])
             else:
                 api.restart(container_id)
+        elif step == "pause":
+            api.pause(container_id)
+        elif step == "unpause":
+            api.unpause(container_id)
+        elif step == "wait_healthy":
+            _wait_healthy(api, container_id, spec)
+        elif step == "wait_exit":
+            _wait_exit(api, container_id, spec, outcome)
+            if outcome.get("removed"):
+                container_id = None
         else:  # pragma: no cover - programming error
             raise ContainerError("unknown step %s" % step)
     return container_id
 
 
 def resolve_network_peer(api, spec):
-    """For ``network_mode: container:NAME`` remember NAME's ID on the spec (compared by ID)."""
-    mode = getattr(spec, "network_mode", None) or ""
+    """The ID of the container whose network namespace ``network_mode: container:NAME`` shares."""
+    mode = spec.network_mode or ""
     if mode.startswith("container:"):
         peer = inspect_container(api, mode.split(":", 1)[1])
-        spec.network_peer_id = (peer or {}).get("Id")
+        return (peer or {}).get("Id")
+    return None
+
+
+def wait_removed(reader, spec, inspect):
+    """A container the engine is already removing: wait (``removal_wait_timeout``) until it is gone."""
+    deadline = None if spec.removal_wait_timeout is None else time.time() + spec.removal_wait_timeout
+    while inspect is not None and container_status(inspect) == "removing":
+        if deadline is not None and time.time() > deadline:
+            raise ContainerError("container %s is still being removed after %s seconds (removal_wait_timeout)"
+                                 % (spec.name, spec.removal_wait_timeout))
+        time.sleep(0.2)
+        inspect = inspect_container(reader, spec.name)
+    return inspect
+
+
+class Prepared(object):
+    """One container planned: the spec, what the engine has, the comparison context and the plan."""
+
+    def __init__(self, spec, inspect, ctx, the_plan):
+        self.spec = spec
+        self.inspect = inspect
+        self.ctx = ctx
+        self.plan = the_plan
+
+    def result(self, container=None):
+        return dict(
+            changed=self.plan.changed,
+            actions=self.plan.actions,
+            diff=dict(before=self.plan.before, after=self.plan.after),
+            container=self.inspect or {} if container is None else container,
+        )
+
+
+def prepare(api, spec, check_mode=False, reader=None, resolve=None):
+    """Inspect (by name), resolve the image and plan one container.  Changes nothing.
+
+    ``resolve(spec) -> (image, pulled)`` defaults to :func:`resolve_image` (``containers``
+    passes one that resolves each image once per task).
+    """
+    look = reader or api
+    inspect = inspect_container(look, spec.name)
+    if inspect is not None and not check_mode:
+        inspect = wait_removed(look, spec, inspect)
+    peer_id = resolve_network_peer(look, spec) if inspect is not None else None
+    if resolve is None:
+        image, pulled = resolve_image(api, spec, check_mode=check_mode, reader=look)
+    else:
+        image, pulled = resolve(spec)
+    check_image_rules(spec, image)
+    context_image = image
+    if spec.image_comparison == "current-image" and inspect is not None:
+        context_image = inspect_image(look, inspect.get("Image")) or image
+    ctx = Context(spec, context_image, peer_id)
+    return Prepared(spec, inspect, ctx, plan(spec, inspect, (image or {}).get("Id"), pulled, ctx))
+
+
+def apply(api, prepared, reader=None):
+    """Run a prepared plan; return the module result for that container."""
+    outcome = {}
+    container_id = execute(api, prepared.spec, prepared.inspect, prepared.plan, prepared.ctx, outcome)
+    container = inspect_container(reader or api, container_id) if container_id else {}
+    if outcome.get("output") is not None and container is not None:
+        container = dict(container, Output=outcome["output"])
+    return prepared.result(container or {})
 
 
 def reconcile(api, spec, check_mode=False, reader=None):
@@ -317,23 +502,10 @@ def reconcile(api, spec, check_mode=False, reader=None):
     Raises :class:`ContainerError` for operator errors and lets SDK errors through
     (the caller explains them with ``client.fail_from_error``/``explain_error``).
     """
-    look = reader or api
-    inspect = inspect_container(look, spec.name)
-    if inspect is not None:
-        resolve_network_peer(look, spec)
-    image_id, pulled = resolve_image(api, spec, check_mode=check_mode, reader=look)
-    the_plan = plan(spec, inspect, image_id, pulled)
-    result = dict(
-        changed=the_plan.changed,
-        actions=the_plan.actions,
-        diff=dict(before=the_plan.before, after=the_plan.after),
-        container=inspect or {},
-    )
-    if check_mode or not the_plan.steps:
-        return result
-    container_id = execute(api, spec, inspect, the_plan)
-    result["container"] = inspect_container(look, container_id) if container_id else {}
-    return result
+    prepared = prepare(api, spec, check_mode=check_mode, reader=reader)
+    if check_mode or not prepared.plan.steps:
+        return prepared.result()
+    return apply(api, prepared, reader)
 
 
 # --------------------------------------------------------------------------- many at once
@@ -369,28 +541,3 @@ def run_parallel(func, items, parallelism=4):
     for thread in threads:
         thread.join()
     return results
-
-
-def stop_many(api, names, timeout=None, parallelism=4):
-    def stop(name):
-        if timeout is None:
-            api.stop(name)
-        else:
-            api.stop(name, timeout=timeout)
-        return name
-    return run_parallel(stop, names, parallelism)
-
-
-def start_many(api, names, parallelism=4):
-    def start(name):
-        api.start(name)
-        return name
-    return run_parallel(start, names, parallelism)
-
-
-def remove_many(api, names, parallelism=4):
-    """Force-remove containers by name or ID; volumes are kept."""
-    def remove(name):
-        api.remove_container(name, v=False, force=True)
-        return name
-    return run_parallel(remove, names, parallelism)

@@ -7,22 +7,27 @@ import copy
 
 import pytest
 
+from ansible_collections.dockyard.docker.plugins.module_utils.container.forms import (
+    format_ports,
+    parse_port,
+    parse_ports,
+    parse_volume,
+    parse_volumes,
+    validate_name,
+)
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
     OWNER_LABEL,
     RECREATE,
     UPDATE,
     SpecError,
-    format_ports,
-    parse_cpus,
-    parse_duration,
-    parse_port,
-    parse_ports,
-    parse_size,
     parse_spec,
-    parse_volume,
-    parse_volumes,
-    validate_name,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.values import (
+    cpus as parse_cpus,
+    duration as parse_duration,
+    size as parse_size,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import Context
 
 # --------------------------------------------------------------------------- ports
 
@@ -118,24 +123,24 @@ def test_parse_volumes_splits_binds_and_anonymous():
      ("100k", 102400), ("1024", 1024), (2048, 2048), ("64mb", 64 * 1024 ** 2), ("0", 0), (None, None)],
 )
 def test_parse_size(value, expected):
-    assert parse_size(value) == expected
+    assert parse_size(value, "memory") == expected
 
 
 @pytest.mark.parametrize("value", ["lots", "12x", "-1m", "m", "1.2.3g", True])
 def test_bad_sizes(value):
     with pytest.raises(SpecError) as err:
-        parse_size(value)
+        parse_size(value, "memory")
     assert str(err.value).startswith("memory ")
     assert "512m" in str(err.value)
 
 
 def test_parse_cpus():
-    assert parse_cpus(0.5) == 500000000
-    assert parse_cpus("2") == 2000000000
-    assert parse_cpus(None) is None
+    assert parse_cpus(0.5, "cpus") == 500000000
+    assert parse_cpus("2", "cpus") == 2000000000
+    assert parse_cpus(None, "cpus") is None
     for bad in ("many", -1, True):
         with pytest.raises(SpecError) as err:
-            parse_cpus(bad)
+            parse_cpus(bad, "cpus")
         assert "cpus" in str(err.value)
 
 
@@ -184,11 +189,10 @@ def test_invalid_names(name):
         ({"env": {"DEBUG": True}}, "env.DEBUG is the boolean"),
         ({"log_options": {"max-size": "1m"}}, "log_options needs log_driver"),
         ({"state": "running"}, "state 'running'"),
-        ({"pull": "sometimes"}, "pull 'sometimes'"),
         ({"healthcheck": {"test": "true", "every": "1s"}}, "healthcheck: unknown keys every"),
         ({"networks": [{"name": "a"}, {"name": "a"}]}, "networks: each network may be listed once"),
         ({"networks": [{"name": "a"}], "network_mode": "host"}, "networks cannot be combined"),
-        ({"stop_timeout": -1}, "stop_timeout"),
+        ({"stop_timeout": -2}, "stop_timeout"),
     ],
 )
 def test_spec_validation_names_the_option(params, fragment):
@@ -230,7 +234,8 @@ def test_create_config():
     assert host["LogConfig"] == {"Type": "json-file", "Config": {"max-size": "1m"}}
     assert host["NetworkMode"] == "front"
     assert config["NetworkingConfig"] == {"EndpointsConfig": {"front": {"Aliases": ["w"]}}}
-    assert spec.extra_networks() == [{"name": "back", "aliases": [], "ipv4_address": "10.1.0.5"}]
+    assert spec.extra_networks() == [{"name": "back", "aliases": [], "ipv4_address": "10.1.0.5", "ipv6_address": None,
+                                      "links": [], "mac_address": None, "driver_opts": None}]
 
 
 def test_every_created_container_is_labelled_as_ours():
@@ -282,8 +287,13 @@ BASE = dict(name="web", image="app:1", command=["app-server"], env={"A": "1"}, l
             memory="64m", stop_timeout=3)
 
 
+# The image the container was created from: its own variables and labels are not the user's.
+IMAGE = {"Id": IMAGE_ID, "Config": {"Env": ["PATH=/usr/bin"], "Labels": {"from.image": "x"}}}
+
+
 def diffs(params, inspect, image_id=IMAGE_ID):
-    return dict((d.option, d.kind) for d in parse_spec(params).compare(inspect, image_id))
+    spec = parse_spec(params)
+    return dict((d.option, d.kind) for d in spec.compare(inspect, image_id, Context(spec, IMAGE)))
 
 
 def test_identical_has_no_difference():
@@ -293,8 +303,16 @@ def test_identical_has_no_difference():
 def test_only_options_the_user_set_are_compared():
     # Nothing but the name and image: every other engine setting is someone else's business.
     assert diffs({"name": "web", "image": "app:1"}, engine_view()) == {}
-    # Image env, labels and volumes beyond the ones given are ignored.
-    assert diffs({"name": "web", "env": {"A": "1"}, "labels": {}}, engine_view()) == {}
+    # The image's own variables and labels are not compared; volumes beyond the ones given are ignored.
+    assert diffs({"name": "web", "env": {"A": "1"}, "labels": {"tier": "web"}}, engine_view()) == {}
+
+
+def test_a_variable_or_label_removed_from_the_task_is_noticed():
+    assert diffs({"name": "web", "env": {}}, engine_view()) == {"env": RECREATE}
+    assert diffs({"name": "web", "labels": {}}, engine_view()) == {"labels": RECREATE}
+    # ... unless comparisons allows more on the container
+    assert diffs({"name": "web", "env": {}, "labels": {}, "comparisons": {"env": "allow_more_present",
+                                                                          "labels": "ignore"}}, engine_view()) == {}
 
 
 @pytest.mark.parametrize(
@@ -312,7 +330,8 @@ def test_only_options_the_user_set_are_compared():
         ({"volumes": ["other:/data", "/cache"]}, {"volumes": RECREATE}),
         ({"volumes": ["data:/data:ro", "/cache"]}, {"volumes": RECREATE}),
         ({"command": "app-server --verbose"}, {"command": RECREATE}),
-        ({"stop_timeout": 10}, {"stop_timeout": RECREATE}),
+        ({"stop_timeout": 10}, {}),  # not compared unless comparisons asks for it
+        ({"stop_timeout": 10, "comparisons": {"stop_timeout": "strict"}}, {"stop_timeout": RECREATE}),
         ({"hostname": "web"}, {"hostname": RECREATE}),
         ({"restart_policy": "no", "env": {"A": "3"}}, {"restart_policy": UPDATE, "env": RECREATE}),
         ({"network_mode": "bridge"}, {}),
@@ -345,7 +364,7 @@ def test_engine_default_restart_policy_is_no():
 def test_update_body_only_carries_live_changes():
     params = dict(BASE, restart_policy="on-failure", restart_retries=2, memory="128m")
     spec = parse_spec(params)
-    body = spec.update_body(spec.compare(engine_view(), IMAGE_ID))
+    body = spec.update_body(spec.compare(engine_view(), IMAGE_ID, Context(spec, IMAGE)))
     assert body == {"RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 2},
                     "Memory": 128 * 1024 ** 2, "MemorySwap": 256 * 1024 ** 2}
 
@@ -367,12 +386,12 @@ def _joined(peer_id):
 
 def test_network_mode_container_name_matches_the_peer_id_the_engine_stores():
     spec = parse_spec(dict(name="sidecar", image="img", network_mode="container:web"))
-    spec.network_peer_id = "a" * 64
-    assert [d for d in spec.compare(_joined("a" * 64)) if d.option == "network_mode"] == []
+    ctx = Context(spec, network_peer_id="a" * 64)
+    assert [d for d in spec.compare(_joined("a" * 64), ctx=ctx) if d.option == "network_mode"] == []
 
 
 def test_network_mode_container_name_differs_when_the_peer_was_replaced():
     spec = parse_spec(dict(name="sidecar", image="img", network_mode="container:web"))
-    spec.network_peer_id = "b" * 64
-    diffs = [d for d in spec.compare(_joined("a" * 64)) if d.option == "network_mode"]
+    ctx = Context(spec, network_peer_id="b" * 64)
+    diffs = [d for d in spec.compare(_joined("a" * 64), ctx=ctx) if d.option == "network_mode"]
     assert diffs and diffs[0].kind == RECREATE
