@@ -176,12 +176,6 @@ def _parse_env(value, params, name):
     return values.env_list(value, name)
 
 
-def _expected_env(desired, ctx):
-    expected = dict(ctx.image_env)
-    expected.update(ctx.env_file)
-    expected.update(desired)
-    return expected
-
 
 def _put_env(request, value, ctx):
     merged = dict(ctx.env_file)
@@ -190,7 +184,10 @@ def _put_env(request, value, ctx):
 
 
 def _read_env(inspect, ctx):
-    return forms.env_from_engine((inspect.get("Config") or {}).get("Env"))
+    # A variable the image sets, left at the image's value and not given, is the image's, not the user's.
+    env = forms.env_from_engine((inspect.get("Config") or {}).get("Env"))
+    return dict((key, val) for key, val in env.items()
+                if key in ctx.given_env or ctx.image_env.get(key) != val)
 
 
 def _put_labels(request, value, ctx):
@@ -757,7 +754,8 @@ OPTIONS = [
             "Networks to attach the container to, the first one at creation (it is then not on the default "
             "bridge). By default the container may be on more networks (C(allow_more_present)); with "
             "O(comparisons) C(networks: strict) it is on exactly these.")),
-        parse=_parse_networks, put=_put_networks, read=_read_networks, compare="allow_more_present"),
+        parse=_parse_networks, put=_put_networks, read=_read_networks, kind="set", compare="allow_more_present",
+        show=lambda networks: sorted(networks, key=lambda n: n["name"])),
     steer("networks_cli_compatible", dict(type="bool", default=True, description=doc(
         "Accepted for compatibility with community.docker; containers with O(networks) are always created as "
         "C(docker run --network) does (not on the default bridge)."))),

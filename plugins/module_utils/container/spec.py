@@ -65,6 +65,7 @@ class Context(object):
         given_labels = spec.values.get("labels") or {}
         self.ignored_labels = [OWNER_LABEL] + [key for key in image_labels if key not in given_labels]
         self.env_file = spec.env_file
+        self.given_env = dict(spec.env_file, **(spec.values.get("env") or {}))
         self.published = sorted(spec.values.get("published_ports") or {})
         self.wanted_anonymous = (spec.values.get("volumes") or ([], []))[1]
         self.wanted_networks = spec.values.get("networks") or []
@@ -236,7 +237,10 @@ class ContainerSpec(object):
         if self.image is not None:
             view["image"] = image_id or self.image
         for option in self._compared():
-            view[option.name] = option.show(self.values[option.name])
+            value = self.values[option.name]
+            if option.name == "env":
+                value = dict(self.env_file, **value)
+            view[option.name] = option.show(value)
         return view
 
     def actual_view(self, inspect, ctx=None):
@@ -263,7 +267,7 @@ class ContainerSpec(object):
         for option in self._compared():
             want = self.values[option.name]
             if option.name == "env":
-                want = dict(ctx.image_env, **dict(ctx.env_file, **want))
+                want = ctx.given_env
             have = option.read(inspect, ctx)
             if _differs(option, self.mode(option.name), want, have):
                 kind = UPDATE if option.can_update(want) else RECREATE
