@@ -77,13 +77,28 @@ def ensure_bench_venv():
 
 
 def container_item(i, ignore_term=False):
+    """One container with 20 options that both collections take under the same names and meanings."""
     command = ["app-server", "--ignore-term"] if ignore_term else ["app-server"]
-    return dict(name="%s%03d" % (PREFIX, i), image=IMAGE, command=command, restart_policy="unless-stopped")
+    return dict(
+        name="%s%03d" % (PREFIX, i), image=IMAGE, command=command, restart_policy="unless-stopped",
+        env={"APP_MODE": "bench", "INDEX": str(i)}, labels={"bench": "true", "tier": "web"},
+        hostname="bench%03d" % i, working_dir="/tmp", user="root", memory="64m", memory_reservation="32m",
+        cpu_shares=512, pids_limit=100, shm_size="32m", ulimits=["nofile:1024:2048"],
+        dns_servers=["192.0.2.53"], etc_hosts={"db.bench.test": "192.0.2.10"}, stop_signal="SIGTERM",
+        security_opts=["no-new-privileges"], cap_drop=["MKNOD"], init=True, log_driver="json-file",
+        log_options={"max-size": "1m"},
+    )
+
+
+def _task_args(keys, indent="        "):
+    """``key: "{{ item.key }}"`` lines for every option of the bench items (one task per container)."""
+    return "".join('%s%s: "{{ item.%s }}"\n' % (indent, key, key) for key in keys)
 
 
 def write_files(args):
     os.makedirs(os.path.join(OUT, "logs"), exist_ok=True)
     items = [container_item(i) for i in range(args.n)]
+    keys = list(items[0])
     with open(os.path.join(OUT, "items.json"), "w") as handle:
         json.dump(dict(bench_items=items, bench_names=[it["name"] for it in items],
                        bench_remove_items=[dict(name=it["name"], state="absent", stop_timeout=10) for it in items],
@@ -92,10 +107,8 @@ def write_files(args):
     books = {
         # (a) one container per task
         "a-converge": head + (
-            "    - name: a\n      dockyard.docker.container:\n"
-            "        name: \"{{ item.name }}\"\n        image: \"{{ item.image }}\"\n"
-            "        command: \"{{ item.command }}\"\n        restart_policy: \"{{ item.restart_policy }}\"\n"
-            "      loop: \"{{ bench_items }}\"\n"),
+            "    - name: a\n      dockyard.docker.container:\n" + _task_args(keys)
+            + "      loop: \"{{ bench_items }}\"\n"),
         "a-remove": head + (
             "    - name: a\n      dockyard.docker.container:\n        name: \"{{ item }}\"\n"
             "        state: absent\n        stop_timeout: 10\n      loop: \"{{ bench_names }}\"\n"),
@@ -109,10 +122,8 @@ def write_files(args):
             "        parallelism: \"{{ bench_parallelism }}\"\n"),
         # (c) community.docker, one container per task
         "c-converge": head + (
-            "    - name: c\n      community.docker.docker_container:\n"
-            "        name: \"{{ item.name }}\"\n        image: \"{{ item.image }}\"\n"
-            "        command: \"{{ item.command }}\"\n        restart_policy: \"{{ item.restart_policy }}\"\n"
-            "        state: started\n      loop: \"{{ bench_items }}\"\n"),
+            "    - name: c\n      community.docker.docker_container:\n" + _task_args(keys)
+            + "        state: started\n      loop: \"{{ bench_items }}\"\n"),
         "c-remove": head + (
             "    - name: c\n      community.docker.docker_container:\n        name: \"{{ item }}\"\n"
             "        state: absent\n        stop_timeout: 10\n      loop: \"{{ bench_names }}\"\n"),
@@ -415,7 +426,8 @@ def report(args, task, wall, floor, rss, started):
     for key, value in versions().items():
         lines.append("- %s: %s" % (key, value))
     lines.append("- Engine: this machine's own, local connection, image `%s` present; %d containers `bench-NNN` "
-                 "(command `app-server`, restart policy `unless-stopped`)." % (IMAGE, n))
+                 "with 20 options each (command, restart policy, env, labels, limits, ulimits, DNS, hosts, security "
+                 "options, logging: `container_item` in run.py)." % (IMAGE, n))
     lines.append("- Seconds are the task's own duration (from task start to its result, median of %d runs); "
                  "the whole `ansible-playbook` run adds ~1-2 s of start-up, shown in brackets." % args.runs)
     lines.append("- The bulk module ran with `parallelism: %d`." % args.parallelism)
