@@ -202,14 +202,6 @@ def docker_argument_spec():
     )
 
 
-def _env_cert_path(name):
-    cert_path = os.environ.get("DOCKER_CERT_PATH")
-    if not cert_path:
-        return None
-    candidate = os.path.join(cert_path, name)
-    return candidate if os.path.exists(candidate) else None
-
-
 def resolve_connection(params, environ=None):
     """Pure: turn module params (+ DOCKER_* environment) into APIClient keyword arguments.
 
@@ -468,3 +460,25 @@ def is_not_found(exc):
     return isinstance(exc, not_found) or (
         isinstance(exc, api_error) and getattr(exc, "status_code", None) == 404
     )
+
+
+def or_none(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` (an engine read), or ``None`` when the engine has no such object (404)."""
+    try:
+        return call(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - only "not found" is an answer here
+        if is_not_found(exc):
+            return None
+        raise
+
+
+def explained(module, doing, call, *args, **kwargs):
+    """``call(*args, **kwargs)``; any SDK or transport error fails the module saying what it was ``doing``.
+
+    ``result=`` (a dict) is passed to the failure so partial results are kept.
+    """
+    result = kwargs.pop("result", None) or {}
+    try:
+        return call(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - every engine error is explained to the operator
+        fail_from_error(module, exc, doing, **result)

@@ -9,12 +9,7 @@ __metaclass__ = type
 
 import re
 
-try:
-    import ipaddress
-
-    HAS_IPADDRESS = True
-except ImportError:  # pragma: no cover
-    HAS_IPADDRESS = False
+import ipaddress
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 

@@ -132,7 +132,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
     fail_from_error,
-    is_not_found,
+    or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import split_reference
 from ansible_collections.dockyard.docker.plugins.module_utils.image_archive import (
@@ -156,12 +156,7 @@ class ImageManager(object):
         self.actions = []
 
     def local(self):
-        try:
-            return self.api.inspect_image(self.name)
-        except Exception as exc:  # noqa: BLE001
-            if is_not_found(exc):
-                return None
-            raise
+        return or_none(self.api.inspect_image, self.name)
 
     def run(self):
         before = self.local()

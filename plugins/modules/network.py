@@ -131,7 +131,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
     fail_from_error,
-    is_not_found,
+    or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.network_spec import (
     NetworkSpecError,
@@ -156,12 +156,9 @@ class NetworkManager(object):
         self.actions = []
 
     def inspect(self):
-        try:
-            data = self.api.inspect_network(self.name)
-        except Exception as exc:  # noqa: BLE001
-            if is_not_found(exc):
-                return None
-            raise
+        data = or_none(self.api.inspect_network, self.name)
+        if data is None:
+            return None
         # the engine also matches IDs and ID prefixes: only an exact name is this network
         return data if data.get("Name") == self.name else None
 

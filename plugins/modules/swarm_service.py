@@ -385,8 +385,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     DockerException,
     connect,
     docker_argument_spec,
-    fail_from_error,
-    is_not_found,
+    explained,
+    or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (
     ENDPOINT_MODES,
@@ -431,19 +431,11 @@ class ServiceManager:
         self.result = dict(changed=False, actions=self.actions, differences=[])
 
     def call(self, doing, func, *args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (APIError, DockerException) as exc:
-            fail_from_error(self.module, exc, doing, **self.result)
+        return explained(self.module, doing, func, *args, result=self.result, **kwargs)
 
     def current(self):
-        try:
-            return self.api.inspect_service(self.params["name"])
-        except (APIError, DockerException) as exc:
-            if is_not_found(exc):
-                return None
-            fail_from_error(self.module, exc, "inspect service %s (this must run on a manager)"
-                            % self.params["name"], **self.result)
+        return self.call("inspect service %s (this must run on a manager)" % self.params["name"],
+                         or_none, self.api.inspect_service, self.params["name"])
 
     def _ids(self, items, key, lookup):
         ids = {}
@@ -457,12 +449,8 @@ class ServiceManager:
         return ids
 
     def _network_id(self, name):
-        try:
-            return self.api.inspect_network(name)["Id"]
-        except (APIError, DockerException) as exc:
-            if is_not_found(exc):
-                return None
-            fail_from_error(self.module, exc, "look up network %s" % name, **self.result)
+        found = self.call("look up network %s" % name, or_none, self.api.inspect_network, name)
+        return found["Id"] if found else None
 
     def _named(self, kind, name):
         lister = self.api.secrets if kind == "secret" else self.api.configs

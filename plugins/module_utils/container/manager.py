@@ -27,11 +27,7 @@ import time
 
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE, Context
 
-try:
-    from ansible_collections.dockyard.docker.plugins.module_utils.client import is_not_found
-except ImportError:  # pragma: no cover - keep planning importable without ansible
-    def is_not_found(exc):
-        return getattr(exc, "status_code", None) == 404
+from ansible_collections.dockyard.docker.plugins.module_utils.client import or_none
 
 
 class ContainerError(Exception):
@@ -209,21 +205,11 @@ def _finish_running(spec, result):
 
 def inspect_container(api, name):
     """The container's inspect data, or ``None`` when there is none by that name."""
-    try:
-        return api.inspect_container(name)
-    except Exception as exc:  # noqa: BLE001 - only "not found" is an answer here
-        if is_not_found(exc):
-            return None
-        raise
+    return or_none(api.inspect_container, name)
 
 
 def inspect_image(api, ref):
-    try:
-        return api.inspect_image(ref)
-    except Exception as exc:  # noqa: BLE001
-        if is_not_found(exc):
-            return None
-        raise
+    return or_none(api.inspect_image, ref)
 
 
 def split_reference(ref):

@@ -21,7 +21,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.units import rende
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 
 CASES = {
-    # The seed's example: redis_server stopped with `docker stop -t 2`.
+    # The Docker documentation's process-manager example: redis_server stopped with `docker stop -t 2`.
     "systemd_redis_server.service": dict(name="redis_server", stop_timeout=2),
     "systemd_full.service": dict(
         name="web-1", manager="systemd", stop_timeout=30, restart="on-failure", restart_sec=3,
