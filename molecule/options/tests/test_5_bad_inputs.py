@@ -23,7 +23,7 @@ BASE = dict(name="opt-all", image="dockyard-lab/app:latest", pull="never")
 ])
 def test_refused_naming_the_option_and_nothing_changes(node, over, fragment):
     before = snapshot(node)
-    run = run_module(dict(BASE, memory="256m", **over))
+    run = run_module(dict(dict(BASE, memory="256m"), **over))
     assert run.rc != 0, run.output
     assert fragment in run.msg, run.output
     assert snapshot(node) == before
