@@ -36,6 +36,7 @@ try:
 except ImportError:  # pragma: no cover - client needs ansible; keep the pure code importable
     OWNER_LABEL = "io.dockyard.managed"
 
+
 def parse_items(items):
     """Validate every ``containers`` item; returns the specs in list order.
 

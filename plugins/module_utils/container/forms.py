@@ -56,8 +56,6 @@ def validate_name(name, option="name"):
     return name.lstrip("/")
 
 
-
-
 def _port_range(text, item, allow_empty):
     if text == "" and allow_empty:
         return None
@@ -237,10 +235,7 @@ def env_from_engine(env_list):
     return out
 
 
-
-
 # --------------------------------------------------------------------------- mounts
-
 MOUNT_KEYS = ("target", "source", "type", "read_only", "consistency", "propagation", "no_copy", "labels",
               "volume_driver", "volume_options", "tmpfs_size", "tmpfs_mode")
 

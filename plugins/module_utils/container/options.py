@@ -176,7 +176,6 @@ def _parse_env(value, params, name):
     return values.env_list(value, name)
 
 
-
 def _put_env(request, value, ctx):
     merged = dict(ctx.env_file)
     merged.update(value)
@@ -515,12 +514,12 @@ OPTIONS = [
         type="int", description=doc("Relative block I/O weight, 10 to 1000. Applied in place.",
                                     "A kernel without the cgroup's blkio weight support discards it (the "
                                     "engine warns), and the container then always differs.")),
-        parse=lambda value, params, name: values.integer(value, name, minimum=0, maximum=1000),
-        live="BlkioWeight", live_zero=False),
+         parse=lambda value, params, name: values.integer(value, name, minimum=0, maximum=1000),
+         live="BlkioWeight", live_zero=False),
     host("cap_drop", "CapDrop", dict(
         STRLIST, description=doc("Capabilities to drop, e.g. C(NET_RAW) (with or without C(CAP_); case does not "
                                  "matter). C(ALL) drops every capability.")),
-        parse=_parse_caps, kind="set"),
+         parse=_parse_caps, kind="set"),
     Option("capabilities", dict(
         STRLIST, description=doc("Capabilities to add, e.g. C(NET_ADMIN), C(SYS_TIME) (C(docker run --cap-add)).")),
         parse=_parse_caps, put=_section_writer("HostConfig", "CapAdd"), read=_read_caps("CapAdd"), kind="set"),
@@ -633,7 +632,7 @@ OPTIONS = [
     Option("exposed_ports", dict(
         STRLIST, aliases=["exposed", "expose"], description=doc(
             "Container ports to expose without publishing them, C(PORT[/PROTOCOL]) or a range C(8000-8010).")),
-        parse=_parse_exposed, put=_put_exposed, read=_read_exposed, kind="set"),
+           parse=_parse_exposed, put=_put_exposed, read=_read_exposed, kind="set"),
     steer("force_kill", dict(type="bool", default=False, aliases=["forcekill"], description=doc(
         "Kill (O(kill_signal), default SIGKILL) instead of stopping gracefully when the module stops the "
         "container."))),
@@ -662,8 +661,8 @@ OPTIONS = [
     config("hostname", "Hostname", dict(type="str", description=doc("Container host name."))),
     steer("image", dict(type="str", description=doc(
         "Image reference (C(repository[:tag]) or C(repository@digest)). Required to create the container.",
-        "Compared by image ID; when the tag now points to another image, the container is recreated."))
-    , parse=_parse_image),
+        "Compared by image ID; when the tag now points to another image, the container is recreated.")),
+        parse=_parse_image),
     steer("image_comparison", dict(type="str", choices=["desired-image", "current-image"], default="desired-image",
                                    description=doc(
                                        "Which image's environment, labels and exposed ports are taken as given "
@@ -754,8 +753,8 @@ OPTIONS = [
             "Networks to attach the container to, the first one at creation (it is then not on the default "
             "bridge). By default the container may be on more networks (C(allow_more_present)); with "
             "O(comparisons) C(networks: strict) it is on exactly these.")),
-        parse=_parse_networks, put=_put_networks, read=_read_networks, kind="set", compare="allow_more_present",
-        show=lambda networks: sorted(networks, key=lambda n: n["name"])),
+           parse=_parse_networks, put=_put_networks, read=_read_networks, kind="set", compare="allow_more_present",
+           show=lambda networks: sorted(networks, key=lambda n: n["name"])),
     steer("networks_cli_compatible", dict(type="bool", default=True, description=doc(
         "Accepted for compatibility with community.docker; containers with O(networks) are always created as "
         "C(docker run --network) does (not on the default bridge)."))),
@@ -785,7 +784,7 @@ OPTIONS = [
             "Ports to publish, C([IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]), e.g. C(8080:80), "
             "C(127.0.0.1:53:53/udp), C(127.0.0.1::80) (host port chosen by the engine), C(9000-9001:9000-9001). "
             "Protocol C(tcp) (default), C(udp) or C(sctp). IPv6 host addresses go in brackets, C([::1]:80:80).")),
-        parse=_parse_ports, put=_put_ports, read=_read_ports, kind="dict", show=forms.format_ports),
+           parse=_parse_ports, put=_put_ports, read=_read_ports, kind="dict", show=forms.format_ports),
     steer("pull", dict(type="str", choices=["missing", "always", "never"], default="missing", description=doc(
         "C(missing) pulls the image only when it is not on the host.",
         "C(always) pulls it on every run (the container is recreated only when the image ID changed).",
@@ -797,7 +796,7 @@ OPTIONS = [
     host("read_only", "ReadonlyRootfs", dict(type="bool", description=doc("Mount the root filesystem read-only.")),
          empty=False),
     steer("recreate", dict(type="bool", default=False, description=doc("Recreate the container even when nothing "
-                                                                        "differs."))),
+                                                                       "differs."))),
     steer("removal_wait_timeout", dict(type="float", description=doc(
         "Seconds to wait for a container the engine is already removing to be gone (default: as long as it "
         "takes).")), parse=_parse_timeout),

@@ -63,7 +63,6 @@ UNORDERED_PATHS = {
 }
 
 
-
 def _put(target, key, value):
     if value is not None:
         target[key] = value
@@ -77,6 +76,7 @@ def _env_list(env):
 
 def _command(value, option):
     return values.command(value, option)
+
 
 def _update_config(value, option, failure_actions):
     if value is None:
@@ -112,6 +112,7 @@ def _restart_config(value):
 
 def _healthcheck(value):
     return values.healthcheck(value, "healthcheck")
+
 
 def _placement(value):
     if value is None:
@@ -202,6 +203,7 @@ def _mounts(value):
 
 def _file_mode(value, option):
     return values.file_mode(value, option)
+
 
 def _references(value, kind, ids):
     """secrets/configs: [{secret_name|config_name, filename, uid, gid, mode}] -> engine references."""
