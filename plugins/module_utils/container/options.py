@@ -655,7 +655,7 @@ OPTIONS = [
             disable=dict(type="bool", description=doc("Disable the image's health check."))),
         description=doc("Health check. Durations are like C(30s), C(1m30s) or seconds. Only the keys given are "
                         "compared.")),
-        parse=_parse_healthcheck, put=_put_healthcheck, read=_read_healthcheck, kind="dict"),
+           parse=_parse_healthcheck, put=_put_healthcheck, read=_read_healthcheck, kind="dict"),
     steer("healthy_wait_timeout", dict(type="float", default=300, description=doc(
         "With O(state=healthy), seconds to wait for the container to become healthy.")), parse=_parse_timeout),
     config("hostname", "Hostname", dict(type="str", description=doc("Container host name."))),
