@@ -16,10 +16,19 @@ description:
   - Creates, updates, recreates, starts, stops, restarts or removes one named container so that it matches the
     options given.
   - Only options that are set are compared with the container. The image is compared by image ID.
-  - Differences the engine applies to a running container (O(restart_policy), O(restart_retries), O(memory),
-    O(cpus)) are applied in place with C(docker update); the container keeps its ID and its process is not
-    restarted. Any other difference recreates the container (stop, move the old one aside, create the new one,
-    remove the old one). Volumes are never removed, so named volumes and their data survive a recreation.
+  - Differences the engine applies to a running container (restart policy, memory and CPU limits, C(pids_limit),
+    C(blkio_weight), O(paused)) are applied in place; the container keeps its ID and its process is not
+    restarted. Any other difference recreates the container. Volumes are never removed, so named volumes and
+    their data survive a recreation.
+  - A recreate is safe - the old container is stopped and renamed aside (C(NAME-dockyard-old)), the new one is
+    created and started (and waited for with O(state=healthy)); only then is the old one removed. When the new
+    one cannot be created or started (a host port taken, an unknown runtime, a missing device), it is removed,
+    the old one gets its name back and is started again if it was running, and the task fails saying so. A
+    container left aside by an interrupted run is restored (or removed, when the new one exists) by the next run.
+  - Changes take a per-host lock (C(/run/lock/dockyard-docker.lock)); a run that had to wait for it plans again,
+    so concurrent runs converge one container per name. Check mode and no-op runs never wait for it.
+  - In check mode an image that is not on the host is looked up in its registry (through the engine); one that
+    cannot be pulled fails the task, as the real run would.
   - Every container this module creates carries the label C(io.dockyard.managed=true).
   - The container is only ever looked up by name; the module never lists all containers.
 author:

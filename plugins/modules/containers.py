@@ -20,9 +20,16 @@ description:
   - Containers are looked up by name (the engine is never asked to list every container, except with
     O(prune=true), which lists only the containers carrying the ownership label). Each image is resolved once
     per task.
-  - The changes (stop, remove, create, start, restart, update) run in parallel, at most O(parallelism) at a
-    time, so stopping many containers costs about one stop timeout per O(parallelism) containers instead of one
-    per container.
+  - The changes run in parallel, at most O(parallelism) creates, starts, updates or recreates at a time; stops
+    and removals all at once, so removing many containers costs about one stop timeout in all.
+  - All or nothing - every item is validated, looked up and its image resolved (pulled when needed) before the
+    first change; when one item cannot be deployed (a missing image with O(containers[].pull=never), an image
+    that cannot be pulled, a bad option), the task fails naming it and no container is changed.
+  - A recreate keeps the old container (stopped, renamed aside) until the new one runs; when the new one cannot
+    be created or started, the old one gets its name back and is started again, and the item fails saying so.
+  - Changes take a per-host lock (C(/run/lock/dockyard-docker.lock)), so two runs converging the same
+    containers at the same time end with one container per name; a run that waited plans again first. Check
+    mode and runs with nothing to change never wait for it.
   - Every container this module creates carries the label C(io.dockyard.managed=true).
 author:
   - dockyard.docker contributors (@dockyard)
@@ -48,7 +55,10 @@ options:
     required: true
   parallelism:
     description:
-      - How many containers are changed at the same time. C(1) changes them one after another, in list order.
+      - How many containers are created, started, updated or recreated at the same time. C(1) changes them one
+        after another, in list order.
+      - Containers that only have to be stopped or removed are all handled at once, whatever O(parallelism) says:
+        a stop is a wait on the engine (up to the stop timeout), not work.
       - A container whose O(containers[].network_mode) is C(container:NAME) of another listed container is handled
         after that container.
     type: int
@@ -62,8 +72,8 @@ options:
     type: bool
     default: false
 notes:
-  - Per-container results are in RV(containers); the task fails after all items ran when one or more of them
-    failed, naming each failed container.
+  - Per-container results are in RV(containers); when a change fails for one or more items, the task fails after
+    all items ran, naming each failed container.
   - The connection options (O(docker_host), O(timeout), TLS) apply to the whole task; each worker thread opens
     its own client to that engine.
 seealso:
@@ -183,9 +193,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk imp
     summarize,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
+    ChangeLock,
     ContainerError,
     apply,
     prepare,
+    replan,
     resolve_image,
     run_parallel,
 )
@@ -194,6 +206,19 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.spec imp
     container_argument_spec,
     parse_spec,
 )
+
+
+# Steps that only wait for the engine (a stop waits up to the stop timeout): not bounded by parallelism.
+WAIT_STEPS = set(("stop", "remove", "unpause", "remove_leftover"))
+
+
+class Refused(Exception):
+    """Some items cannot be deployed: nothing was changed."""
+
+    def __init__(self, results, total):
+        super(Refused, self).__init__("%d of %d containers cannot be deployed, so none was changed: %s" % (
+            len(results), total, "; ".join("%s: %s" % (r["name"], r["msg"]) for r in results)))
+        self.results = results
 
 
 class BulkReconciler(object):
@@ -228,6 +253,41 @@ class BulkReconciler(object):
                 planned.append((spec, None, "Could not manage container %s: %s" % (spec.name, self._explain(exc))))
         return planned
 
+    def converge(self, prune=False):
+        """Plan every item, then change them; returns ``(results, pruned)``.
+
+        All or nothing: when an item cannot be planned (a bad image, a refused option) :class:`Refused`
+        is raised before the first change.  Changes run under the per-host :class:`ChangeLock`, after
+        planning again (another run may have changed the containers while this one waited).
+        """
+        planned = self.plan_all()
+        refused = [item_result(spec.name, None, error=error) for spec, _prepared, error in planned if error]
+        if refused:
+            raise Refused(refused, len(planned))
+        prune_plan = self.plan_prune() if prune else []
+        if self.check_mode or not any(p.plan.steps for _s, p, _e in planned + prune_plan):
+            return self.run(planned, execution_waves(self.specs)), self.run(prune_plan)
+        with ChangeLock():
+            planned = self.replan(planned)
+            prune_plan = self.plan_prune() if prune else []
+            pruned = self.run(prune_plan)
+            return self.run(planned, execution_waves(self.specs)), pruned
+
+    def replan(self, planned):
+        """Every item planned again from the engine's state now (under the change lock), images kept."""
+        out = []
+        for spec, prepared, error in planned:
+            if error is not None:
+                out.append((spec, prepared, error))
+                continue
+            try:
+                out.append((spec, replan(self.api, prepared), None))
+            except ContainerError as exc:
+                out.append((spec, None, str(exc)))
+            except Exception as exc:  # noqa: BLE001
+                out.append((spec, None, "Could not manage container %s: %s" % (spec.name, self._explain(exc))))
+        return out
+
     def plan_prune(self):
         wanted = [spec.name for spec in self.specs]
         try:
@@ -244,7 +304,11 @@ class BulkReconciler(object):
         return planned
 
     def run(self, planned, waves=None):
-        """Apply the plans (parallel within each wave); return the item results in order."""
+        """Apply the plans (parallel within each wave); return the item results in order.
+
+        Stops and removals are waits on the engine, not work: they all run at once.  Plans
+        that create, start or pull are bounded by ``parallelism``.
+        """
         results = [None] * len(planned)
         todo = set()
         for index, (spec, prepared, error) in enumerate(planned):
@@ -260,10 +324,16 @@ class BulkReconciler(object):
         def work(index):
             return apply(self.clients.get(), planned[index][1]).get("container", {}).get("Id")
 
+        def outcomes(batch):
+            waits = [i for i in batch if set(planned[i][1].plan.steps) <= WAIT_STEPS]
+            work_items = [i for i in batch if i not in waits]
+            return (list(zip(waits, run_parallel(work, waits, len(waits))))
+                    + list(zip(work_items, run_parallel(work, work_items, self.parallelism))))
+
         try:
             for wave in waves:
                 batch = [index for index in wave if index in todo]
-                for index, (answer, exc) in zip(batch, run_parallel(work, batch, self.parallelism)):
+                for index, (answer, exc) in outcomes(batch):
                     spec, prepared, _error = planned[index]
                     if exc is None:
                         results[index] = item_result(spec.name, prepared.plan, answer)
@@ -299,11 +369,10 @@ def main():
 
     engine = connect(module)
     bulk = BulkReconciler(module, engine, specs)
-    pruned = []
-    if module.params["prune"]:
-        pruned = bulk.run(bulk.plan_prune())
-    planned = bulk.plan_all()
-    results = bulk.run(planned, execution_waves(specs))
+    try:
+        results, pruned = bulk.converge(module.params["prune"])
+    except Refused as exc:
+        module.fail_json(msg=str(exc), changed=False, containers=exc.results, pruned=[])
 
     changed, failed, diff = summarize(results + pruned)
     output = dict(changed=changed, containers=results, pruned=pruned)

@@ -27,7 +27,7 @@ import time
 
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE, Context
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import or_none
+from ansible_collections.dockyard.docker.plugins.module_utils.client import explain_error, or_none
 
 
 class ContainerError(Exception):
@@ -43,6 +43,8 @@ class Plan(object):
         self.differences = []
         self.before = {}
         self.after = {}
+        # The old container of an interrupted recreate (renamed aside), when there is one.
+        self.leftover = None
 
     @property
     def changed(self):
@@ -95,18 +97,28 @@ def check_image_rules(spec, image):
                 "labels or set image_label_mismatch: ignore" % (spec.image, ", ".join(extra)))
 
 
-def plan(spec, inspect, image_id=None, pulled=None, ctx=None):
+def plan(spec, inspect, image_id=None, pulled=None, ctx=None, leftover=None):
     """Pure: the steps that turn ``inspect`` (``None`` = no container) into ``spec``.
 
     ``image_id`` is the ID of the image the spec names as it will be when the
     steps run (``None`` when it is not known yet, e.g. not pulled in check mode).
     ``pulled`` is an image reference that will have been pulled (reported first).
     ``ctx`` (a :class:`spec.Context`) carries the image's own settings for the comparison.
+    ``leftover`` is the old container of a recreate that was interrupted (see :func:`aside_name`):
+    restored under its name when there is no container by that name, else removed.
     """
     ctx = ctx or Context(spec)
     result = Plan()
     if pulled:
         result.actions.append("pulled image %s" % pulled)
+    if leftover is not None:
+        result.leftover = leftover
+        if inspect is None and spec.state != "absent":
+            result.add("restore", "restored %s (left by an interrupted recreate) as %s"
+                       % (aside_name(spec.name), spec.name))
+            inspect = dict(leftover, Name="/" + spec.name)
+        else:
+            result.add("remove_leftover", "removed %s (left by an interrupted recreate)" % aside_name(spec.name))
     status = container_status(inspect)
     result.before["state"] = status
 
@@ -259,10 +271,21 @@ def resolve_image(api, spec, check_mode=False, reader=None):
         # A pull cannot be predicted without doing it: by default assume the local image stays.
         if local is not None and spec.pull_check_mode_behavior != "always":
             return local, None
+        if local is None:
+            check_pullable(api, spec)
         return None, spec.image
     image = pull_image(api, spec.image, spec.values.get("platform"))
     pulled = spec.image if local is None or local["Id"] != image["Id"] else None
     return image, pulled
+
+
+def check_pullable(api, spec):
+    """Ask the registry (through the engine, with the engine's credentials) whether the image exists."""
+    try:
+        api.inspect_distribution(spec.image)
+    except Exception as exc:  # noqa: BLE001 - any answer but the image's description means "cannot pull"
+        raise ContainerError("image %s is not on this host and cannot be pulled (pull: %s): %s"
+                             % (spec.image, spec.pull, explain_error(exc)))
 
 
 def _stop(api, container_id, spec, inspect=None):
@@ -307,12 +330,24 @@ def _remove(api, container_id, spec):
     api.remove_container(container_id, v=not spec.keep_volumes, force=True)
 
 
-def _recreate(api, spec, inspect, ctx):
-    """Stop, move the old container aside, create the new one, then remove the old.
+def aside_name(name):
+    """Where a recreate keeps the old container until the new one runs (one fixed name per container)."""
+    return "%s-dockyard-old" % name
 
-    Volumes are never removed: named volumes and bind mounts carry over to the new
-    container through the same ``volumes``/``mounts``.  If the new container cannot
-    be created, the old one gets its name (and running state) back.
+
+class RecreateFailed(ContainerError):
+    """A recreate whose new container did not come up; the old one is back under its name."""
+
+
+def _recreate(api, spec, inspect, ctx, start=False, healthy=False):
+    """Replace the container without losing it when the new one cannot run.
+
+    The old container is stopped and renamed aside (kept, with its volumes); the new one
+    is created (and started, and waited for when asked).  Only then is the old one
+    removed.  If anything fails, the new container is removed, the old one gets its name
+    back and is started again if it was running, and :class:`RecreateFailed` says what
+    failed.  Volumes are never removed: named volumes and bind mounts carry over through
+    the same ``volumes``/``mounts``.
     """
     old_id = inspect["Id"]
     was_running = _is_running(inspect)
@@ -320,17 +355,35 @@ def _recreate(api, spec, inspect, ctx):
         if _is_paused(inspect):
             api.unpause(old_id)
         _stop(api, old_id, spec, inspect)
-    aside = "%s-dockyard-old-%s" % (spec.name, old_id[:12])
-    api.rename(old_id, aside)
+    api.rename(old_id, aside_name(spec.name))
+    new_id = None
     try:
         new_id = _create(api, spec, ctx)
-    except Exception:
-        api.rename(old_id, spec.name)
-        if was_running:
-            api.start(old_id)
-        raise
+        if start:
+            api.start(new_id)
+        if healthy:
+            _wait_healthy(api, new_id, spec)
+    except Exception as exc:  # noqa: BLE001 - every failure puts the old container back
+        _put_back(api, spec, old_id, new_id, was_running, exc)
     api.remove_container(old_id, v=False, force=True)
     return new_id
+
+
+def _put_back(api, spec, old_id, new_id, was_running, exc):
+    if new_id is not None:
+        api.remove_container(new_id, v=False, force=True)
+    api.rename(old_id, spec.name)
+    if was_running:
+        api.start(old_id)
+    raise RecreateFailed(
+        "Could not recreate container %s: %s. The old container is back under its name%s, unchanged."
+        % (spec.name, _explain(exc), " and running" if was_running else ""))
+
+
+def _explain(exc):
+    if isinstance(exc, ContainerError):
+        return str(exc)
+    return explain_error(exc)
 
 
 def _wait_healthy(api, container_id, spec):
@@ -367,8 +420,20 @@ def execute(api, spec, inspect, the_plan, ctx=None, outcome=None):
     ctx = ctx or Context(spec)
     outcome = outcome if outcome is not None else {}
     container_id = inspect["Id"] if inspect else None
-    for step in the_plan.steps:
-        if step == "remove":
+    steps = list(the_plan.steps)
+    if "recreate" in steps:
+        # The new container's start (and health) belong to the recreate: a failure there puts the old one back.
+        after = steps[steps.index("recreate") + 1:]
+        start, healthy = "start" in after, "wait_healthy" in after
+        steps = [s for s in steps if not (s in ("start", "wait_healthy") and s in after)]
+    for step in steps:
+        if step == "restore":
+            api.rename(the_plan.leftover["Id"], spec.name)
+            inspect = the_plan.leftover
+            container_id = inspect["Id"]
+        elif step == "remove_leftover":
+            api.remove_container(the_plan.leftover["Id"], v=False, force=True)
+        elif step == "remove":
             if _is_running(inspect) and not _is_paused(inspect):
                 _stop(api, container_id, spec, inspect)
             _remove(api, container_id, spec)
@@ -376,7 +441,7 @@ def execute(api, spec, inspect, the_plan, ctx=None, outcome=None):
         elif step == "create":
             container_id = _create(api, spec, ctx)
         elif step == "recreate":
-            container_id = _recreate(api, spec, inspect, ctx)
+            container_id = _recreate(api, spec, inspect, ctx, start=start, healthy=healthy)
         elif step == "update":
             update_container(api, container_id, spec.update_body(the_plan.differences))
         elif step == "start":
@@ -430,11 +495,13 @@ def wait_removed(reader, spec, inspect):
 class Prepared(object):
     """One container planned: the spec, what the engine has, the comparison context and the plan."""
 
-    def __init__(self, spec, inspect, ctx, the_plan):
+    def __init__(self, spec, inspect, ctx, the_plan, image=None, pulled=None):
         self.spec = spec
         self.inspect = inspect
         self.ctx = ctx
         self.plan = the_plan
+        self.image = image
+        self.pulled = pulled
 
     def result(self, container=None):
         return dict(
@@ -455,17 +522,25 @@ def prepare(api, spec, check_mode=False, reader=None, resolve=None):
     inspect = inspect_container(look, spec.name)
     if inspect is not None and not check_mode:
         inspect = wait_removed(look, spec, inspect)
-    peer_id = resolve_network_peer(look, spec) if inspect is not None else None
+    leftover = inspect_container(look, aside_name(spec.name))
+    peer_id = resolve_network_peer(look, spec) if inspect is not None or leftover is not None else None
     if resolve is None:
         image, pulled = resolve_image(api, spec, check_mode=check_mode, reader=look)
     else:
         image, pulled = resolve(spec)
     check_image_rules(spec, image)
     context_image = image
-    if spec.image_comparison == "current-image" and inspect is not None:
-        context_image = inspect_image(look, inspect.get("Image")) or image
+    current = inspect or leftover
+    if spec.image_comparison == "current-image" and current is not None:
+        context_image = inspect_image(look, current.get("Image")) or image
     ctx = Context(spec, context_image, peer_id)
-    return Prepared(spec, inspect, ctx, plan(spec, inspect, (image or {}).get("Id"), pulled, ctx))
+    the_plan = plan(spec, inspect, (image or {}).get("Id"), pulled, ctx, leftover)
+    return Prepared(spec, inspect, ctx, the_plan, image, pulled)
+
+
+def replan(api, prepared, reader=None):
+    """The same container planned again from the engine's state now (under the change lock)."""
+    return prepare(api, prepared.spec, reader=reader, resolve=lambda _spec: (prepared.image, prepared.pulled))
 
 
 def apply(api, prepared, reader=None):
@@ -478,12 +553,51 @@ def apply(api, prepared, reader=None):
     return prepared.result(container or {})
 
 
-def reconcile(api, spec, check_mode=False, reader=None):
+class ChangeLock(object):
+    """One run at a time changes containers on a host: an exclusive ``flock`` held while changing only.
+
+    Planning, no-op runs and check mode never take it.  A run that waited re-plans from the
+    engine's state (another run may have done the work already), so two runs converging the
+    same containers end with one container per name and no engine conflicts.
+    """
+
+    PATHS = ("/run/lock/dockyard-docker.lock", "/tmp/dockyard-docker.lock")
+
+    def __init__(self, path=None):
+        self.path = path
+        self._handle = None
+
+    def __enter__(self):
+        import fcntl
+
+        for path in ([self.path] if self.path else self.PATHS):
+            try:
+                self._handle = open(path, "a")
+                break
+            except (IOError, OSError):
+                continue
+        if self._handle is not None:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._handle is not None:
+            import fcntl
+
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+        return False
+
+
+def reconcile(api, spec, check_mode=False, reader=None, lock=None):
     """Bring one container to ``spec``.  Returns the module result for it.
 
     ``reader`` (default ``api``) answers the inspects that decide the plan; ``api`` is
     only touched when the plan has steps, so a no-op run or check mode never needs
     more than ``reader`` (``container`` passes the SDK-free socket reader here).
+    ``lock`` (default :class:`ChangeLock`) is held while changing, and the plan is made
+    again under it.
 
     Raises :class:`ContainerError` for operator errors and lets SDK errors through
     (the caller explains them with ``client.fail_from_error``/``explain_error``).
@@ -491,7 +605,11 @@ def reconcile(api, spec, check_mode=False, reader=None):
     prepared = prepare(api, spec, check_mode=check_mode, reader=reader)
     if check_mode or not prepared.plan.steps:
         return prepared.result()
-    return apply(api, prepared, reader)
+    with lock or ChangeLock():
+        prepared = replan(api, prepared, reader)
+        if not prepared.plan.steps:
+            return prepared.result()
+        return apply(api, prepared, reader)
 
 
 # --------------------------------------------------------------------------- many at once

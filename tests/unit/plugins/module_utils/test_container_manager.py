@@ -4,10 +4,11 @@
 """Planning (pure) and executing reconcile steps against a fake engine."""
 
 import pytest
-from docker.errors import NotFound
+from docker.errors import APIError, NotFound
 
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
+    RecreateFailed,
     plan,
     reconcile,
     run_parallel,
@@ -128,7 +129,8 @@ def test_reconcile_check_mode_changes_nothing():
     api = FakeAPI()
     result = reconcile(api, spec(), check_mode=True)
     assert result["changed"] and result["actions"] == ["created", "started"]
-    assert [c[0] for c in api.calls] == ["inspect_container"]
+    # only reads: the container by name, and the name a recreate keeps an old container under
+    assert api.calls == [("inspect_container", "web"), ("inspect_container", "web-dockyard-old")]
 
 
 def test_reconcile_pull_never_fails_before_any_change():
@@ -136,7 +138,7 @@ def test_reconcile_pull_never_fails_before_any_change():
     with pytest.raises(ContainerError) as err:
         reconcile(api, spec(pull="never"))
     assert "pull is never" in str(err.value) and "image app:1" in str(err.value)
-    assert [c[0] for c in api.calls] == ["inspect_container"]
+    assert [c[0] for c in api.calls] == ["inspect_container", "inspect_container"]
 
 
 def test_reconcile_recreate_moves_old_aside_and_keeps_volumes():
@@ -144,9 +146,12 @@ def test_reconcile_recreate_moves_old_aside_and_keeps_volumes():
     result = reconcile(api, spec(env={"A": "2"}))
     assert result["actions"] == ["recreated: env changed", "started"]
     names = [c[0] for c in api.calls]
-    assert names.index("stop") < names.index("rename") < names.index("create") < names.index("remove_container")
+    # the old container goes only once the new one was started
+    assert names.index("stop") < names.index("rename") < names.index("create") < names.index("start") \
+        < names.index("remove_container")
     removes = [c for c in api.calls if c[0] == "remove_container"]
     assert removes == [("remove_container", "c" * 64)]
+    assert ("rename", "c" * 64, "web-dockyard-old") in api.calls
 
 
 def test_run_parallel_keeps_order_and_errors():
@@ -157,3 +162,104 @@ def test_run_parallel_keeps_order_and_errors():
     results = run_parallel(work, range(6), parallelism=3)
     assert [r for r, _e in results] == [0, 2, 4, None, 8, 10]
     assert isinstance(results[3][1], ValueError)
+
+
+class FailingAPI(FakeAPI):
+    """The engine refuses one step of the new container (a real engine does this for a taken host port)."""
+
+    def __init__(self, fail_on, **kwargs):
+        super(FailingAPI, self).__init__(**kwargs)
+        self.fail_on = fail_on
+
+    def create_container_from_config(self, config, name=None):
+        if self.fail_on == "create":
+            self.calls.append(("create-refused", name))
+            raise APIError("invalid runtime")
+        return super(FailingAPI, self).create_container_from_config(config, name)
+
+    def start(self, container_id):
+        self.calls.append(("start", container_id))
+        if self.fail_on == "start" and container_id == "d" * 64:
+            raise APIError("driver failed programming external connectivity: port is already allocated")
+
+
+@pytest.mark.parametrize("fail_on", ["create", "start"])
+def test_a_recreate_that_fails_puts_the_old_container_back_running(fail_on):
+    api = FailingAPI(fail_on, container=inspect_of())
+    with pytest.raises(RecreateFailed) as err:
+        reconcile(api, spec(env={"A": "2"}))
+    message = str(err.value)
+    assert "Could not recreate container web" in message and "old container is back under its name and running" \
+        in message
+    old, new = "c" * 64, "d" * 64
+    tail = api.calls[api.calls.index(("rename", old, "web-dockyard-old")) + 1:]
+    assert ("rename", old, "web") in tail and ("start", old) in tail
+    assert ("remove_container", old) not in [c[:2] for c in api.calls]
+    if fail_on == "start":
+        assert ("remove_container", new) in [c[:2] for c in tail]
+        assert tail.index(("start", new)) < [c[:2] for c in tail].index(("remove_container", new))
+
+
+def test_a_stopped_container_is_put_back_stopped():
+    api = FailingAPI("start", container=inspect_of(running=False))
+    with pytest.raises(RecreateFailed) as err:
+        reconcile(api, spec(env={"A": "2"}))
+    assert "back under its name, unchanged" in str(err.value)
+    assert ("start", "c" * 64) not in api.calls
+
+
+def test_a_leftover_of_an_interrupted_recreate_is_restored_when_the_name_is_free():
+    leftover = inspect_of(running=False, cid="e" * 64)
+    result = plan(spec(), None, IMAGE_ID, leftover=leftover)
+    assert result.steps[0] == "restore"
+    assert result.actions[0] == "restored web-dockyard-old (left by an interrupted recreate) as web"
+    assert result.actions[1:] == ["started"], "then planned against the restored container"
+
+
+def test_a_leftover_is_removed_when_the_new_container_exists():
+    result = plan(spec(), inspect_of(), IMAGE_ID, leftover=inspect_of(running=False, cid="e" * 64))
+    assert result.steps == ["remove_leftover"]
+    result = plan(spec(state="absent"), None, IMAGE_ID, leftover=inspect_of(running=False, cid="e" * 64))
+    assert result.steps == ["remove_leftover"]
+
+
+class LeftoverAPI(FakeAPI):
+    def __init__(self, leftover, **kwargs):
+        super(LeftoverAPI, self).__init__(**kwargs)
+        self.leftover = leftover
+
+    def inspect_container(self, name):
+        if name == "web-dockyard-old" and self.leftover is not None:
+            self.calls.append(("inspect_container", name))
+            return self.leftover
+        return super(LeftoverAPI, self).inspect_container(name)
+
+
+def test_reconcile_restores_the_leftover_by_renaming_it():
+    api = LeftoverAPI(inspect_of(running=False, cid="e" * 64))
+    reconcile(api, spec())
+    assert ("rename", "e" * 64, "web") in api.calls and ("start", "e" * 64) in api.calls
+    assert not [c for c in api.calls if c[0] == "create"]
+
+
+class OtherRunFirst(object):
+    """A change lock that another run held: while waiting for it, that run converged the container."""
+
+    def __init__(self, api):
+        self.api = api
+
+    def __enter__(self):
+        self.api.container = inspect_of(env=("A=2",))
+        self.api.calls.append(("lock",))
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_a_run_that_waited_for_the_lock_plans_again_and_changes_nothing():
+    api = FakeAPI(container=inspect_of())
+    result = reconcile(api, spec(env={"A": "2"}), lock=OtherRunFirst(api))
+    assert result["changed"] is False and result["actions"] == []
+    after_lock = api.calls[api.calls.index(("lock",)):]
+    assert [c[0] for c in after_lock[1:]] == ["inspect_container", "inspect_container"], "only reads after the wait"

@@ -172,8 +172,7 @@ def run_bulk(engine, items, check_mode=False, parallelism=4, prune=False):
     specs = parse_items(items)
     module = FakeModule(parallelism, check_mode)
     bulk = bulk_module.BulkReconciler(module, FakeEngineClient(engine), specs)
-    pruned = bulk.run(bulk.plan_prune()) if prune else []
-    results = bulk.run(bulk.plan_all(), bulk_module.execution_waves(specs))
+    results, pruned = bulk.converge(prune)
     return [(r["name"], r["changed"], r["actions"]) for r in results], results, pruned
 
 
@@ -225,7 +224,8 @@ def test_bulk_looks_containers_up_by_name_and_never_lists_without_prune():
     run_bulk(engine, items())
     engine.calls = []
     run_bulk(engine, items())
-    assert sorted(engine.calls) == sorted(("inspect", "web-%d" % i) for i in range(5))
+    assert sorted(engine.calls) == sorted([("inspect", "web-%d" % i) for i in range(5)]
+                                          + [("inspect", "web-%d-dockyard-old" % i) for i in range(5)])
 
 
 def test_prune_removes_only_labelled_unlisted_containers():
@@ -246,12 +246,48 @@ def test_prune_removes_only_labelled_unlisted_containers():
     assert sorted(engine.state()) == ["foreign-empty", "foreign-nolabel"]
 
 
-def test_one_failing_item_does_not_stop_the_others():
+def test_one_item_that_cannot_be_planned_changes_nothing():
     engine = FakeEngine()
     bad = items(n=3)
     bad[1]["image"] = "missing:1"
     bad[1]["pull"] = "never"
-    got, results, _p = run_bulk(engine, bad)
+    with pytest.raises(bulk_module.Refused) as err:
+        run_bulk(engine, bad)
+    assert "1 of 3 containers cannot be deployed, so none was changed" in str(err.value)
+    assert "web-1: image missing:1 is not on this host and pull is never" in str(err.value)
+    assert engine.state() == {} and not [c for c in engine.calls if c[0] != "inspect"]
+
+
+class StartFails(FakeEngine):
+    def start(self, ref):
+        if self._find(ref)["Name"] == "/web-1":
+            raise docker_errors.APIError("port is already allocated")
+        super(StartFails, self).start(ref)
+
+
+def test_one_item_failing_while_changing_does_not_stop_the_others():
+    engine = StartFails()
+    got, results, _p = run_bulk(engine, items(n=3))
     assert [r.get("failed", False) for r in results] == [False, True, False]
-    assert "pull is never" in results[1]["msg"]
-    assert sorted(engine.state()) == ["web-0", "web-2"]
+    assert "port is already allocated" in results[1]["msg"]
+    assert engine.state()["web-0"][-1] == engine.state()["web-2"][-1] == "running"
+
+
+class StopsMeet(FakeEngine):
+    """Every stop waits at a barrier for all the others: only passes when all stops run at once."""
+
+    def __init__(self, parties):
+        super(StopsMeet, self).__init__()
+        self.barrier = threading.Barrier(parties, timeout=10)
+
+    def stop(self, ref, timeout=None):
+        self.barrier.wait()
+        super(StopsMeet, self).stop(ref, timeout)
+
+
+def test_stops_and_removals_are_not_bounded_by_parallelism():
+    engine = StopsMeet(8)
+    run_bulk(engine, items(n=8))
+    _got, results, _p = run_bulk(engine, [dict(name="web-%d" % i, state="absent") for i in range(8)], parallelism=2)
+    assert not [r for r in results if r.get("failed")], results
+    assert engine.state() == {}
