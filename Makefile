@@ -14,7 +14,7 @@ BIN         := $(VENV)/bin
 LAB_NODES   ?= 3
 LAB_NAME    ?= lab
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= lab engine containers options faults units bulk security swarm
+SCENARIOS   ?= default engine containers options faults units bulk security swarm
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg

@@ -71,14 +71,16 @@ class FakeEngine(object):
             }
             return {"Id": cid}
 
-    def _set(self, ref, status):
+    def _set(self, ref, status, started=False):
         with self.lock:
             record = self._find(ref)
-            record["State"] = {"Status": status, "Running": status == "running", "Restarting": False}
+            started_at = record["State"].get("StartedAt", 0) + (1 if started else 0)
+            record["State"] = {"Status": status, "Running": status == "running", "Restarting": False,
+                               "StartedAt": started_at}
 
     def start(self, ref):
         self.calls.append(("start", ref))
-        self._set(ref, "running")
+        self._set(ref, "running", started=True)
 
     def stop(self, ref, timeout=None):
         self.calls.append(("stop", ref, timeout))
@@ -88,7 +90,7 @@ class FakeEngine(object):
         self._set(ref, "exited")
 
     def restart(self, ref, timeout=None):
-        self._set(ref, "running")
+        self._set(ref, "running", started=True)
 
     def rename(self, ref, name):
         with self.lock:
@@ -208,6 +210,42 @@ def test_bulk_and_loop_agree_step_by_step(parallelism):
             assert bulk_engine.state() == loop_engine.state(), label
             if check_mode:
                 assert loop_engine.state() == loop_state and bulk_engine.state() == bulk_state
+
+
+def engine_facts(engine):
+    """name -> (id, status, StartedAt counter, restart policy name, Cmd) as the fake engine holds them."""
+    return dict((r["Name"].lstrip("/"), (r["Id"], r["State"]["Status"], r["State"].get("StartedAt", 0),
+                                         (r["HostConfig"].get("RestartPolicy") or {}).get("Name"),
+                                         r["Config"].get("Cmd")))
+                for r in engine.by_id.values())
+
+
+@pytest.mark.parametrize("runner", ["bulk", "loop"])
+def test_each_step_has_its_effect_on_the_engine(runner):
+    """Not only the same answers as the loop: every step does what it says, read from the engine."""
+    engine = FakeEngine()
+
+    def apply(step_items):
+        if runner == "bulk":
+            run_bulk(engine, step_items)
+        else:
+            run_loop(engine, step_items)
+        return engine_facts(engine)
+
+    created = apply(STEPS[0][1])
+    assert sorted(created) == ["web-%d" % i for i in range(5)]
+    assert all(status == "running" and started == 1 for _id, status, started, _p, _c in created.values())
+    updated = apply(STEPS[2][1])
+    assert all(updated[n][0] == created[n][0] and updated[n][3] == "unless-stopped" for n in created)
+    recreated = apply(STEPS[3][1])
+    assert all(recreated[n][0] != created[n][0] and recreated[n][4] == ["app-server", "--port", "8001"]
+               and recreated[n][1] == "running" for n in created)
+    apply(STEPS[4][1])
+    stopped = apply(STEPS[5][1])
+    assert all(facts[1] == "exited" for facts in stopped.values())
+    restarted = apply(STEPS[6][1])
+    assert all(restarted[n][1] == "running" and restarted[n][2] > stopped[n][2] for n in restarted)
+    assert apply(STEPS[7][1]) == {}
 
 
 def test_policy_change_keeps_the_container_ids():

@@ -9,8 +9,10 @@ def test_systemd_is_pid1_and_running(host):
 
 def test_sshd_serves_the_connection(host):
     assert host.service("ssh").is_running
-    # testinfra reaches the node through Ansible's SSH connection: this ran over it.
-    assert host.backend.get_connection_type() in ("ssh", "ansible", "paramiko")
+    # This command reached the node through sshd (as every play does): sshd sets SSH_CONNECTION for the
+    # session, which `docker exec` or a local connection would not.
+    client_ip, client_port, server_ip, server_port = host.check_output("echo $SSH_CONNECTION").split()
+    assert server_port == "22" and client_ip != server_ip
 
 
 def test_python3_present(host):
