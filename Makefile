@@ -1,7 +1,8 @@
 # dockyard.docker — developer entry points.
 #   make lab          set up, start the local lab (LAB_NODES=3) and run playbooks/site.yml on it
 #   make lab-destroy  remove everything the lab created
-#   make test         set up, then unit tests, sanity, lint and every Molecule scenario (one at a time)
+#   make test         set up, then unit tests, mutants, sanity, lint and every Molecule scenario (one at a time)
+#   make mutants      break each container step in turn and show which unit test catches it
 #   make bench        benchmarks (on demand; see benchmarks/README.md)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,7 +24,7 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PATH := $(BIN):$(PATH)
 export LAB_NODES
 
-.PHONY: help setup venv engine images collections unit sanity lint galaxy molecule scenarios test lab lab-up lab-destroy summary bench clean
+.PHONY: help setup venv engine images collections unit mutants docs sanity lint galaxy molecule scenarios test lab lab-up lab-destroy summary bench clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -56,6 +57,15 @@ unit: venv collections
 	@echo "==> Unit tests (pytest tests/unit)"
 	@$(BIN)/pytest -q -p no:cacheprovider tests/unit
 
+# Every plan step broken in turn (in a temporary copy): each must make a unit test fail.
+mutants: venv
+	@echo "==> Mutants (tools/mutants.py)"
+	@$(BIN)/python tools/mutants.py
+
+# The container option docs (module fragment, role argument specs) from the option table.
+docs: venv collections
+	@$(BIN)/python tools/gen_container_docs.py
+
 sanity: venv
 	@echo "==> ansible-test sanity"
 	@tools/sanity.sh
@@ -80,7 +90,7 @@ scenarios: setup
 	  echo "==> scenario $$s passed in $$(( $$(date +%s) - start ))s"; \
 	done
 
-test: setup unit sanity lint galaxy scenarios
+test: setup unit mutants sanity lint galaxy scenarios
 	@echo "==> make test: all stages passed"
 
 # Galaxy-ready: build the tarball, install it offline into an empty path, use it from there.

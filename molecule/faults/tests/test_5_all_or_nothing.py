@@ -21,7 +21,8 @@ def test_role_with_a_manager_item_with_a_missing_image_changes_nothing(node):
     argv = ["ansible-playbook", "-i", INVENTORY, "--limit", NODE, os.path.join(SCENARIO, "role.yml"),
             "--extra-vars", json.dumps({"containers_list": containers_list})]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=ENV)
-    assert proc.returncode != 0, proc.stdout
-    assert "f-unit: image nowhere/none:1 is not on this host and pull is never" in proc.stdout, proc.stdout
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output
+    assert "f-unit: image nowhere/none:1 is not on this host and pull is never" in output, output
     assert inspect(node, "f-good") is None and inspect(node, "f-unit") is None
     assert node.run("test -e /etc/systemd/system/docker-f-unit.service").rc != 0

@@ -92,6 +92,14 @@ class FakeEngine(object):
     def restart(self, ref, timeout=None):
         self._set(ref, "running", started=True)
 
+    def pause(self, ref):
+        with self.lock:
+            self._find(ref)["State"]["Paused"] = True
+
+    def unpause(self, ref):
+        with self.lock:
+            self._find(ref)["State"]["Paused"] = False
+
     def rename(self, ref, name):
         with self.lock:
             self._find(ref)["Name"] = "/" + name
@@ -243,8 +251,15 @@ def test_each_step_has_its_effect_on_the_engine(runner):
     apply(STEPS[4][1])
     stopped = apply(STEPS[5][1])
     assert all(facts[1] == "exited" for facts in stopped.values())
-    restarted = apply(STEPS[6][1])
-    assert all(restarted[n][1] == "running" and restarted[n][2] > stopped[n][2] for n in restarted)
+    started = apply(STEPS[6][1])  # stopped containers are started
+    assert all(started[n][1] == "running" and started[n][2] > stopped[n][2] for n in started)
+    restarted = apply(STEPS[6][1])  # running containers are restarted
+    assert all(restarted[n][1] == "running" and restarted[n][2] > started[n][2] for n in restarted)
+    paused_items = [dict(item, state="started", paused=True) for item in STEPS[6][1]]
+    apply(paused_items)
+    assert all(r["State"].get("Paused") is True for r in engine.by_id.values())
+    apply([dict(item, paused=False) for item in paused_items])
+    assert all(r["State"].get("Paused") is False for r in engine.by_id.values())
     assert apply(STEPS[7][1]) == {}
 
 
