@@ -93,7 +93,8 @@ class ModuleDocFragment(object):
 def _role_entry(spec):
     entry = {"description": [re.sub(r"O\(([a-z_]+)", r"O(containers_list[].\1", line)
                              for line in spec.get("description") or []]}
-    for key in ("type", "elements", "required", "choices", "aliases"):
+    # Role argument specs take no aliases: a role item uses the option's main name.
+    for key in ("type", "elements", "required", "choices"):
         if key in spec:
             entry[key] = spec[key]
     if "options" in spec:

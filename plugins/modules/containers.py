@@ -57,7 +57,7 @@ options:
     description:
       - How many containers are created, started, updated or recreated at the same time. C(1) changes them one
         after another, in list order.
-      - Containers that only have to be stopped or removed are all handled at once, whatever O(parallelism) says:
+      - Containers that only have to be stopped or removed are all handled at once, whatever O(parallelism) says;
         a stop is a wait on the engine (up to the stop timeout), not work.
       - A container whose O(containers[].network_mode) is C(container:NAME) of another listed container is handled
         after that container.
