@@ -14,7 +14,7 @@ BIN         := $(VENV)/bin
 LAB_NODES   ?= 3
 LAB_NAME    ?= lab
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= lab engine containers units bulk security swarm
+SCENARIOS   ?= lab engine containers units bulk kit security swarm
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg

@@ -364,15 +364,6 @@ def strip_empty_ends(text):
 
 
 # --------------------------------------------------------------------------- engine_info inventory
-def container_summary(entry):
-    names = entry.get("Names") or []
-    return dict(
-        Id=entry.get("Id"), Names=names, Image=entry.get("Image"), ImageID=entry.get("ImageID"),
-        Command=entry.get("Command"), Created=entry.get("Created"), State=entry.get("State"),
-        Status=entry.get("Status"), Ports=entry.get("Ports") or [], Labels=entry.get("Labels") or {},
-    )
-
-
 def image_summary(entry):
     return dict(
         Id=entry.get("Id"), RepoTags=entry.get("RepoTags") or [], RepoDigests=entry.get("RepoDigests") or [],

@@ -271,12 +271,15 @@ def main():
         exec_id = created["Id"]
         if params["detach"]:
             api.exec_start(exec_id, detach=True, tty=params["tty"])
-            module.exit_json(changed=True, argv=argv, exec_id=exec_id)
-        sock = api.exec_start(exec_id, tty=params["tty"], socket=True)
-        data = talk(sock, to_bytes(stdin) if stdin is not None else None)
-        rc = api.exec_inspect(exec_id).get("ExitCode")
+            data = rc = None
+        else:
+            sock = api.exec_start(exec_id, tty=params["tty"], socket=True)
+            data = talk(sock, to_bytes(stdin) if stdin is not None else None)
+            rc = api.exec_inspect(exec_id).get("ExitCode")
     except Exception as exc:  # noqa: BLE001
         fail_from_error(module, exc, "run %s in container %s" % (argv[0], name), changed=True, argv=argv)
+    if params["detach"]:
+        module.exit_json(changed=True, argv=argv, exec_id=exec_id)
 
     if params["tty"]:
         out, err = data, b""
