@@ -33,10 +33,10 @@ class PlaybookRun:
         return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
 
     def result(self):
-        """The module's result of the task that ran (printed by -v)."""
+        """The module's result of the task that ran (printed by -v; a failure goes to stderr)."""
         head = r"^(?:ok|changed|fatal): \[%s\]:? (?:FAILED! )?=> " % re.escape(NODE)
-        m = (re.search(head + r"(\{.*\})$", self.stdout, re.M)  # one line (JSON result format)
-             or re.search(head + r"(\{.*?^\})$", self.stdout, re.M | re.S))  # indented
+        m = (re.search(head + r"(\{.*\})$", self.output, re.M)  # one line (JSON result format)
+             or re.search(head + r"(\{.*?^\})$", self.output, re.M | re.S))  # indented
         assert m, "no task result in:\n%s" % self.output[-3000:]
         return json.loads(m.group(1))
 
