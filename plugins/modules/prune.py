@@ -17,7 +17,7 @@ description:
   - Stopped containers, images no container uses (by default only untagged ones), networks no container is
     attached to and volumes no container uses are pruned; running containers, and what they use, never are.
   - B(Objects carrying this collection's ownership label) C(io.dockyard.managed) B(are never removed), unless
-    the kind's C(label) filter names that label (for example C(label: io.dockyard.managed)).
+    the kind's C(label) filter names that label (for example C(label=io.dockyard.managed)).
   - The module lists the candidates with the filters itself, then removes them one by one; check mode lists the
     same candidates and removes nothing. An object that got used between the listing and its removal is skipped.
   - An unknown filter fails the task, naming the option and the filters it accepts, before anything is removed.
@@ -40,7 +40,7 @@ options:
   containers_filters:
     description:
       - Filters on the containers to remove. C(until) (a duration such as C(24h), unix seconds or an RFC 3339
-        time; only objects created before it), C(label) (C(key) or C(key=value), or a list: all must be on the
+        time; only objects created before it), C(label) (C(key) or C(key=value), or a list; all must be on the
         object), C(label!) (objects carrying all of these are kept).
     type: dict
   images:
@@ -49,7 +49,7 @@ options:
     default: false
   images_filters:
     description:
-      - Filters on the images to remove. C(dangling) (default C(true): only images without a tag; C(false):
+      - Filters on the images to remove. C(dangling) (default C(true), only images without a tag; C(false),
         tagged ones too), C(until), C(label), C(label!) as for O(containers_filters).
     type: dict
   networks:

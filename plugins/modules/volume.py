@@ -44,9 +44,9 @@ options:
   driver_options:
     description:
       - Options of the driver, as C(docker volume create --opt) takes them. Compared with an existing volume
-        only when given (all of them: an option the volume has and this dict lacks is a difference).
-      - For the C(local) driver, C({type: tmpfs, device: tmpfs, o: size=64m}) makes a tmpfs volume and
-        C({type: none, o: bind, device: /srv/data}) a volume that is a host directory.
+        only when given (all of them; an option the volume has and this dict lacks is a difference).
+      - For the C(local) driver, C(type=tmpfs), C(device=tmpfs), C(o=size=64m) make a tmpfs volume and
+        C(type=none), C(o=bind), C(device=/srv/data) a volume that is a host directory.
     type: dict
   labels:
     description: Labels of the volume. Only the labels given are compared.
