@@ -116,7 +116,7 @@ def _as_list(value):
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
-        return [v for v in value]
+        return list(value)
     return [value]
 
 

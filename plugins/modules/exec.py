@@ -23,7 +23,8 @@ author:
 attributes:
   check_mode:
     support: partial
-    description:
+    description: Checks that the container runs, does not run the command.
+    details:
       - In check mode the command is not run (its effect cannot be predicted). The module checks that the
         container exists and runs, then reports C(changed=true) with a message saying the command was skipped;
         RV(rc), RV(stdout) and RV(stderr) are not returned.

@@ -279,8 +279,10 @@ class Pruner(object):
         if self.check_mode:
             space = sum(sizes.get(i, 0) for i in gone)
         else:
-            space = max((before.get("LayersSize") or 0) - (self.df(fresh=True).get("LayersSize") or 0), 0) \
-                if gone else 0
+            space = 0
+            if gone:
+                after = self.df(fresh=True)
+                space = max((before.get("LayersSize") or 0) - (after.get("LayersSize") or 0), 0)
         self.result.update(images=gone, images_tags=tags, images_space_reclaimed=space)
 
     def builder_cache(self):
@@ -308,8 +310,8 @@ class Pruner(object):
         return self.changed_so_far()
 
     def changed_so_far(self):
-        removed = [self.result.get(k) for k in ("containers", "volumes", "networks", "images",
-                                                 "builder_cache_caches_deleted")]
+        kinds = ("containers", "volumes", "networks", "images", "builder_cache_caches_deleted")
+        removed = [self.result.get(k) for k in kinds]
         self.result["changed"] = any(bool(r) for r in removed)
         return self.result
 
