@@ -26,8 +26,10 @@ def test_exec_command_is_shell_split_and_tty(node):
 
 
 def test_non_zero_exit_fails_with_rc(node):
-    run = run_apply("exec", {"container": "kit-user", "argv": ["sh", "-c", "touch /tmp/kit-ran; echo no >&2; exit 3"]})
+    run = run_apply("exec", {"container": "kit-user",
+                             "argv": ["sh", "-c", "touch /tmp/kit-ran; echo no >&2; exit 3"]})
     assert run.rc != 0, run
+    assert "the command exited with code 3 in container kit-user" in run.output, run
     result = run.result()
     assert result["rc"] == 3 and result["stderr"] == "no" and result["changed"] is True
     assert node.run("docker exec kit-user test -f /tmp/kit-ran").rc == 0
