@@ -18,6 +18,8 @@ description:
   - A non-zero exit code fails the task (RV(rc), RV(stdout) and RV(stderr) are in the result); use
     C(failed_when) to accept other exit codes.
   - A container that does not exist or is not running fails the task, naming it.
+  - The module waits for the process however long it runs (O(timeout) only bounds each call to the engine);
+    bound it with the task keyword C(timeout) or run it with O(detach=true).
 author:
   - dockyard.docker contributors (@dockyard)
 attributes:
@@ -197,6 +199,8 @@ def talk(sock, stdin):
     """Send ``stdin`` (bytes or None), close our half of the connection, read everything the process prints."""
     raw = _raw(sock)
     try:
+        # the process may run longer than the engine timeout; the task keyword `timeout` bounds it
+        raw.settimeout(None)
         if stdin is not None:
             raw.sendall(stdin)
         try:

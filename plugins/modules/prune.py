@@ -207,6 +207,7 @@ class Pruner(object):
         self.now = time.time()
         self.result = dict(changed=False, skipped=[])
         self._df = None
+        self.untagged = False
 
     def df(self, fresh=False):
         if self._df is None or fresh:
@@ -223,6 +224,15 @@ class Pruner(object):
                 return False
             if _status(exc) == 409:
                 self.result["skipped"].append("%s %s: %s" % (kind, label, getattr(exc, "explanation", None) or exc))
+                return False
+            raise
+
+    def exists(self, image_id):
+        try:
+            self.api.inspect_image(image_id)
+            return True
+        except Exception as exc:  # noqa: BLE001
+            if is_not_found(exc):
                 return False
             raise
 
@@ -271,6 +281,12 @@ class Pruner(object):
             elif cand["tags"]:
                 # untag each name; the last removal deletes the image (no force: a user appearing meanwhile wins)
                 ok = all(self.remove("image", tag, self.api.remove_image, tag) for tag in cand["tags"])
+                if ok and self.exists(cand["id"]):
+                    # only untagged: other images are built on it, the engine keeps it as their parent
+                    self.result["skipped"].append("image %s: untagged %s, kept as the parent of other images"
+                                                  % (cand["id"], ", ".join(cand["tags"])))
+                    self.untagged = True
+                    ok = False
             else:
                 ok = self.remove("image", cand["id"], self.api.remove_image, cand["id"])
             if ok:
@@ -312,7 +328,7 @@ class Pruner(object):
     def changed_so_far(self):
         kinds = ("containers", "volumes", "networks", "images", "builder_cache_caches_deleted")
         removed = [self.result.get(k) for k in kinds]
-        self.result["changed"] = any(bool(r) for r in removed)
+        self.result["changed"] = self.untagged or any(bool(r) for r in removed)
         return self.result
 
 

@@ -25,6 +25,13 @@ def test_exec_command_is_shell_split_and_tty(node):
     assert node.check_output("docker exec kit-user cat /tmp/kit-tty") == "tty"
 
 
+def test_command_may_run_longer_than_the_engine_timeout(node):
+    run = run_apply("exec", {"container": "kit-user", "argv": ["sh", "-c", "sleep 3; echo late > /tmp/kit-late"],
+                             "timeout": 1})
+    assert run.rc == 0, run
+    assert node.check_output("docker exec kit-user cat /tmp/kit-late") == "late"
+
+
 def test_non_zero_exit_fails_with_rc(node):
     run = run_apply("exec", {"container": "kit-user",
                              "argv": ["sh", "-c", "touch /tmp/kit-ran; echo no >&2; exit 3"]})

@@ -181,6 +181,7 @@ class PruneApi:
     def __init__(self):
         self.removed = []
         self.conflict = set()
+        self.kept_parents = set()
 
     def containers(self, all=False, size=False):  # noqa: A002 - SDK's name
         return [
@@ -228,6 +229,11 @@ class PruneApi:
     def remove_network(self, nid):
         self._remove("network", nid)
 
+    def inspect_image(self, image_id):
+        if image_id in self.kept_parents:
+            return {"Id": image_id}
+        raise NotFound("no such image")
+
     def prune_builds(self):
         self.removed.append(("builder", "all"))
         return {"CachesDeleted": ["b1"], "SpaceReclaimed": 42}
@@ -269,6 +275,14 @@ def test_prune_tagged_images_untags_each_name(run):
     result, ok = run(prune, {"images": True, "images_filters": {"dangling": False}}, api)
     assert ok and ("image", "app:1") in api.removed and ("image", "app:2") in api.removed
     assert result["images_tags"] == ["app:1", "app:2"]
+
+
+def test_prune_tagged_parent_image_is_only_untagged(run):
+    api = PruneApi()
+    api.kept_parents.add("sha256:tagged")
+    result, ok = run(prune, {"images": True, "images_filters": {"dangling": False}}, api)
+    assert ok and result["changed"] and "sha256:tagged" not in result["images"]
+    assert result["skipped"] == ["image sha256:tagged: untagged app:1, app:2, kept as the parent of other images"]
 
 
 def test_prune_nothing_asked_is_no_change(run):
@@ -432,3 +446,31 @@ def test_engine_info_lists_with_filters(run):
     assert result["disk_usage"]["images"] == {"count": 1, "active": 0, "size": 5}
     assert ("images", {"dangling": True}) in api.calls and ("volumes", {"name": "v"}) in api.calls
     assert ("networks", None) in api.calls
+
+
+def test_talk_sends_stdin_closes_it_and_reads_until_eof():
+    import socket
+    import threading
+    import time
+
+    ours, engine = socket.socketpair()
+    received = []
+
+    def fake_engine():
+        data = b""
+        while True:
+            chunk = engine.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        received.append(data)
+        time.sleep(0.2)  # a command that prints after a while
+        engine.sendall(b"\x01\x00\x00\x00\x00\x00\x00\x03ok\n")
+        engine.close()
+
+    thread = threading.Thread(target=fake_engine)
+    thread.start()
+    ours.settimeout(0.01)  # the engine timeout must not cut a long command short
+    assert exec_module.talk(ours, b"input\n") == b"\x01\x00\x00\x00\x00\x00\x00\x03ok\n"
+    thread.join(5)
+    assert received == [b"input\n"]
