@@ -69,6 +69,13 @@ options:
   builder_cache:
     description:
       - Remove the build cache that no running build uses (the engine prunes it; build cache has no labels).
+      - Without O(builder_cache_all), only the records the image store does not share (build contexts, mounts).
+    type: bool
+    default: false
+  builder_cache_all:
+    description:
+      - With O(builder_cache), remove every unused build cache record, also those shared with images (as
+        C(docker builder prune --all)).
     type: bool
     default: false
 notes:
@@ -302,12 +309,16 @@ class Pruner(object):
         self.result.update(images=gone, images_tags=tags, images_space_reclaimed=space)
 
     def builder_cache(self):
+        everything = self.params["builder_cache_all"]
         if self.check_mode:
-            entries = [b for b in (self.df(fresh=True).get("BuildCache") or []) if not b.get("InUse")]
+            entries = [b for b in (self.df(fresh=True).get("BuildCache") or [])
+                       if not b.get("InUse") and (everything or not b.get("Shared"))]
             self.result.update(builder_cache_caches_deleted=[b.get("ID") for b in entries],
                                builder_cache_space_reclaimed=sum(b.get("Size") or 0 for b in entries))
             return
-        answer = self.api.prune_builds() or {}
+        # POST /build/prune directly: SDKs before 6 have prune_builds() without its `all` argument
+        params = {"all": "true"} if everything else {}
+        answer = self.api._result(self.api._post(self.api._url("/build/prune"), params=params), True) or {}
         self.result.update(builder_cache_caches_deleted=answer.get("CachesDeleted") or [],
                            builder_cache_space_reclaimed=answer.get("SpaceReclaimed") or 0)
 
@@ -343,6 +354,7 @@ def main():
         volumes=dict(type="bool", default=False),
         volumes_filters=dict(type="dict"),
         builder_cache=dict(type="bool", default=False),
+        builder_cache_all=dict(type="bool", default=False),
     )
     argument_spec.update(docker_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -75,3 +75,32 @@ def test_owned_objects_go_only_when_the_label_is_named(node, objects):
     assert "kit-owned" not in names(node, "ps -a --format '{{.Names}}'")
     assert "kit-owned-net" not in names(node, "network ls --format '{{.Name}}'")
     assert "kit-running" in names(node, "ps --format '{{.Names}}'")
+
+
+def build_cache(node):
+    """IDs of the engine's build cache records: shared with images, and not."""
+    out = node.check_output("docker system df -v --format '{{range .BuildCache}}{{.ID}} {{.Shared}}\n{{end}}'")
+    records = [line.split() for line in out.splitlines() if line.strip()]
+    return sorted(i for i, shared in records if shared == "true"), sorted(i for i, shared in records
+                                                                           if shared != "true")
+
+
+def test_builder_cache(node):
+    node.check_output("printf 'FROM dockyard-lab/app:latest\\nRUN echo cached > /kit-cached\\n' "
+                      "| DOCKER_BUILDKIT=1 timeout 60 docker build -q -t kit/cached:latest -")
+    shared, own = build_cache(node)
+    assert shared and own
+    # check mode: the records that would go, none removed
+    run = run_apply("prune", {"builder_cache": True}, check=True)
+    assert run.rc == 0 and run.recap()["changed"] == 1, run
+    assert sorted(run.result()["builder_cache_caches_deleted"]) == own
+    assert build_cache(node) == (shared, own)
+    # default: only the records not shared with images
+    run = run_apply("prune", {"builder_cache": True})
+    assert run.rc == 0 and run.recap()["changed"] == 1, run
+    assert build_cache(node) == (shared, [])
+    # builder_cache_all: every unused record; the image itself stays
+    run = run_apply("prune", {"builder_cache": True, "builder_cache_all": True})
+    assert run.rc == 0 and run.recap()["changed"] == 1, run
+    assert build_cache(node) == ([], [])
+    assert "kit/cached:latest" in names(node, "images --format '{{.Repository}}:{{.Tag}}'")

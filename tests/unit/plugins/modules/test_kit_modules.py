@@ -210,6 +210,9 @@ class PruneApi:
     def df(self):
         layers = 1000 - (300 if ("image", "sha256:dangling") in self.removed else 0)
         return {"LayersSize": layers, "Images": [{"Id": "sha256:dangling", "Size": 300, "SharedSize": 0}],
+                "BuildCache": [{"ID": "b1", "Size": 3, "InUse": False, "Shared": False},
+                               {"ID": "b2", "Size": 5, "InUse": False, "Shared": True},
+                               {"ID": "b3", "Size": 9, "InUse": True, "Shared": False}],
                 "Volumes": [{"Name": "vfree", "UsageData": {"Size": 7, "RefCount": 0}}]}
 
     def _remove(self, kind, ident):
@@ -234,9 +237,17 @@ class PruneApi:
             return {"Id": image_id}
         raise NotFound("no such image")
 
-    def prune_builds(self):
-        self.removed.append(("builder", "all"))
+    def _url(self, path):
+        return path
+
+    def _post(self, url, params=None):
+        self.removed.append(("builder", url, params))
         return {"CachesDeleted": ["b1"], "SpaceReclaimed": 42}
+
+    @staticmethod
+    def _result(response, json=False):
+        assert json
+        return response
 
 
 ALL = {"containers": True, "images": True, "volumes": True, "networks": True}
@@ -254,6 +265,21 @@ def test_prune_removes_candidates_only_and_reports_space(run):
     assert result["images"] == ["sha256:dangling"] and result["images_space_reclaimed"] == 300
     assert result["builder_cache_caches_deleted"] == ["b1"] and result["builder_cache_space_reclaimed"] == 42
     assert ("container", "c2") not in api.removed and ("container", "c3") not in api.removed
+    assert ("builder", "/build/prune", {}) in api.removed
+
+
+@pytest.mark.parametrize("everything, ids, space, params", [
+    (False, ["b1"], 3, {}),
+    (True, ["b1", "b2"], 8, {"all": "true"}),
+])
+def test_prune_builder_cache_all(run, everything, ids, space, params):
+    api = PruneApi()
+    result, ok = run(prune, {"builder_cache": True, "builder_cache_all": everything, "_ansible_check_mode": True},
+                     api)
+    assert ok and result["builder_cache_caches_deleted"] == ids and result["builder_cache_space_reclaimed"] == space
+    assert api.removed == []
+    result, ok = run(prune, {"builder_cache": True, "builder_cache_all": everything}, api)
+    assert ok and api.removed == [("builder", "/build/prune", params)]
 
 
 def test_prune_check_mode_lists_and_removes_nothing(run):
