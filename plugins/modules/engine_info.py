@@ -16,6 +16,8 @@ description:
   - Reads the engine's version, API version, storage driver, cgroup driver and version.
   - Reports the engine's swarm membership (state, node ID, manager or worker, cluster ID).
   - Lists the containers with their image, state, restart policy and C(RestartCount).
+  - On request, lists the images, networks and volumes (each with filters, as the engine's API takes them) and
+    reports the disk usage per kind, as C(docker system df) does.
   - Never changes anything; runs the same in check mode.
 author:
   - dockyard.docker contributors (@dockyard)
@@ -41,6 +43,32 @@ options:
       - Filters for the container list, as the engine's API takes them, for example
         C(label) with a list of labels or C(name) with a name.
     type: dict
+  images:
+    description: Whether to list the images (RV(images)).
+    type: bool
+    default: false
+  images_filters:
+    description: Filters for the image list, for example C(dangling), C(label), C(reference), C(before).
+    type: dict
+  networks:
+    description: Whether to list the networks (RV(networks)).
+    type: bool
+    default: false
+  networks_filters:
+    description: Filters for the network list, for example C(driver), C(label), C(name), C(scope).
+    type: dict
+  volumes:
+    description: Whether to list the volumes (RV(volumes)).
+    type: bool
+    default: false
+  volumes_filters:
+    description: Filters for the volume list, for example C(dangling), C(driver), C(label), C(name).
+    type: dict
+  disk_usage:
+    description: Whether to report the disk usage per kind (RV(disk_usage)); the engine computes it, which can
+      take a while on a host with many images or volumes.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -77,6 +105,19 @@ EXAMPLES = r"""
 - name: Only the engine and swarm facts, no container list
   dockyard.docker.engine_info:
     containers: false
+
+- name: The host's inventory - untagged images, volumes no container uses, disk usage
+  dockyard.docker.engine_info:
+    containers: false
+    images: true
+    images_filters:
+      dangling: true
+    volumes: true
+    volumes_filters:
+      dangling: true
+    networks: true
+    disk_usage: true
+  register: inventory
 """
 
 RETURN = r"""
@@ -244,6 +285,54 @@ containers:
       restart_policy: always
       restart_retries: 0
       restart_count: 0
+images:
+  description: Images as the engine lists them (C(docker images)), empty unless O(images=true).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - Id: sha256:ec30968621c2...
+      RepoTags: [dockyard-lab/app:latest]
+      RepoDigests: []
+      Created: 1764516000
+      Size: 244000000
+      Labels: {}
+networks:
+  description: Networks as the engine lists them (C(docker network ls)), empty unless O(networks=true).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - Id: 5c1e...
+      Name: bridge
+      Driver: bridge
+      Scope: local
+      Internal: false
+      Attachable: false
+      Labels: {}
+volumes:
+  description: Volumes as the engine lists them (C(docker volume ls)), empty unless O(volumes=true).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - Name: pgdata
+      Driver: local
+      Mountpoint: /var/lib/docker/volumes/pgdata/_data
+      Scope: local
+      Labels: {}
+      Options: {}
+disk_usage:
+  description: Disk usage per kind (count, count in use, bytes), as C(docker system df) shows it; empty unless
+    O(disk_usage=true).
+  returned: always
+  type: dict
+  sample:
+    layers_size: 1201000000
+    images: {count: 6, active: 2, size: 1900000000}
+    containers: {count: 3, active: 2, size: 1200}
+    volumes: {count: 1, active: 1, size: 4096}
+    build_cache: {count: 0, active: 0, size: 0}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -259,6 +348,12 @@ from ansible_collections.dockyard.docker.plugins.module_utils.engine_facts impor
     engine_facts,
     swarm_facts,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
+    disk_usage_summary,
+    image_summary,
+    network_summary,
+    volume_summary,
+)
 
 
 class EngineInfoParameters:
@@ -268,6 +363,10 @@ class EngineInfoParameters:
         self.containers = params["containers"]
         self.containers_all = params["containers_all"]
         self.containers_filters = params.get("containers_filters") or None
+        for kind in ("images", "networks", "volumes"):
+            setattr(self, kind, params.get(kind))
+            setattr(self, kind + "_filters", params.get(kind + "_filters") or None)
+        self.disk_usage = params.get("disk_usage")
 
 
 class EngineInfoManager:
@@ -306,6 +405,29 @@ class EngineInfoManager:
         result.sort(key=lambda c: c["name"])
         return result
 
+    def images(self):
+        if not self.params.images:
+            return []
+        listed = self._call("list the images", self.client.api.images, filters=self.params.images_filters)
+        return sorted((image_summary(i) for i in listed or []), key=lambda i: (i["RepoTags"], i["Id"]))
+
+    def networks(self):
+        if not self.params.networks:
+            return []
+        listed = self._call("list the networks", self.client.api.networks, filters=self.params.networks_filters)
+        return sorted((network_summary(n) for n in listed or []), key=lambda n: n["Name"] or "")
+
+    def volumes(self):
+        if not self.params.volumes:
+            return []
+        listed = self._call("list the volumes", self.client.api.volumes, filters=self.params.volumes_filters)
+        return sorted((volume_summary(v) for v in (listed or {}).get("Volumes") or []), key=lambda v: v["Name"])
+
+    def disk_usage(self):
+        if not self.params.disk_usage:
+            return {}
+        return disk_usage_summary(self._call("read the disk usage", self.client.api.df))
+
     def run(self):
         version = self._call("read the engine version", self.client.api.version)
         info = self._call("read the engine information", self.client.api.info)
@@ -314,6 +436,10 @@ class EngineInfoManager:
             engine=engine_facts(version, info),
             swarm=swarm_facts(info),
             containers=self.containers(),
+            images=self.images(),
+            networks=self.networks(),
+            volumes=self.volumes(),
+            disk_usage=self.disk_usage(),
         )
 
 
@@ -323,6 +449,13 @@ def main():
         containers=dict(type="bool", default=True),
         containers_all=dict(type="bool", default=True),
         containers_filters=dict(type="dict"),
+        images=dict(type="bool", default=False),
+        images_filters=dict(type="dict"),
+        networks=dict(type="bool", default=False),
+        networks_filters=dict(type="dict"),
+        volumes=dict(type="bool", default=False),
+        volumes_filters=dict(type="dict"),
+        disk_usage=dict(type="bool", default=False),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     client = connect(module)
