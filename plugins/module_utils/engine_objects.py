@@ -18,28 +18,13 @@ import struct
 import time
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL
+from ansible_collections.dockyard.docker.plugins.module_utils import values
+from ansible_collections.dockyard.docker.plugins.module_utils.values import SpecError
 
 VOLUME_NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 RECREATE_CHOICES = ("never", "options-changed", "always")
 
 
-class SpecError(ValueError):
-    """A bad option value; the message names the option and what is accepted."""
-
-
-def _string_map(option, value):
-    """A dict option whose values must be strings (labels, driver options): booleans must be quoted."""
-    out = {}
-    for key, val in (value or {}).items():
-        if isinstance(val, bool):
-            raise SpecError("%s.%s is the boolean %s: quote it (e.g. \"%s\")" % (option, key, val, str(val).lower()))
-        if isinstance(val, (dict, list)):
-            raise SpecError("%s.%s must be a string, got %s" % (option, key, type(val).__name__))
-        out[str(key)] = "" if val is None else str(val)
-    return out
-
-
-# --------------------------------------------------------------------------- volume
 def volume_desired(params):
     """Validate the volume options; return ``{driver, driver_options, labels}`` (options the user set)."""
     name = params.get("name") or ""
@@ -51,9 +36,9 @@ def volume_desired(params):
         raise SpecError("recreate must be one of %s, got %r" % (", ".join(RECREATE_CHOICES), params.get("recreate")))
     desired = {"driver": params.get("driver") or "local"}
     if params.get("driver_options") is not None:
-        desired["driver_options"] = _string_map("driver_options", params["driver_options"])
+        desired["driver_options"] = values.string_map(params["driver_options"], "driver_options")
     if params.get("labels") is not None:
-        desired["labels"] = _string_map("labels", params["labels"])
+        desired["labels"] = values.string_map(params["labels"], "labels")
     return desired
 
 
@@ -338,7 +323,7 @@ def exec_argv(params):
 
 def exec_env(env):
     """``env`` dict as the ``KEY=value`` list the engine takes (values must be strings)."""
-    return ["%s=%s" % (k, v) for k, v in sorted(_string_map("env", env).items())]
+    return ["%s=%s" % (k, v) for k, v in sorted(values.string_map(env, "env").items())]
 
 
 def demux_stream(data):

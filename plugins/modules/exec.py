@@ -166,7 +166,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
     fail_from_error,
-    is_not_found,
+    or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
     SpecError,
@@ -213,12 +213,9 @@ def talk(sock, stdin):
 
 
 def check_running(api, name):
-    try:
-        data = api.inspect_container(name)
-    except Exception as exc:  # noqa: BLE001
-        if is_not_found(exc):
-            raise ExecError("container %s does not exist, so the command was not run" % name)
-        raise
+    data = or_none(api.inspect_container, name)
+    if data is None:
+        raise ExecError("container %s does not exist, so the command was not run" % name)
     state = data.get("State") or {}
     if not state.get("Running") or state.get("Paused") or state.get("Restarting"):
         raise ExecError("container %s is not running (state: %s), so the command was not run; start it first"

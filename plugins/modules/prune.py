@@ -186,6 +186,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     docker_argument_spec,
     fail_from_error,
     is_not_found,
+    or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
     PRUNE_KINDS,
@@ -235,13 +236,7 @@ class Pruner(object):
             raise
 
     def exists(self, image_id):
-        try:
-            self.api.inspect_image(image_id)
-            return True
-        except Exception as exc:  # noqa: BLE001
-            if is_not_found(exc):
-                return False
-            raise
+        return or_none(self.api.inspect_image, image_id) is not None
 
     def containers(self):
         listed = self.api.containers(all=True, size=True)
@@ -265,11 +260,9 @@ class Pruner(object):
     def networks(self):
         inspected = []
         for entry in self.api.networks() or []:
-            try:
-                inspected.append(self.api.inspect_network(entry["Id"]))
-            except Exception as exc:  # noqa: BLE001
-                if not is_not_found(exc):
-                    raise
+            found = or_none(self.api.inspect_network, entry["Id"])
+            if found is not None:
+                inspected.append(found)
         gone = []
         for cand in prune_networks(inspected, self.filters["networks"], self.now):
             if self.check_mode or self.remove("network", cand["name"], self.api.remove_network, cand["id"]):

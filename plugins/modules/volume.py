@@ -138,7 +138,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
     fail_from_error,
-    is_not_found,
+    or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
     SpecError,
@@ -164,12 +164,7 @@ class VolumeManager(object):
         self.actions = []
 
     def inspect(self):
-        try:
-            return self.api.inspect_volume(self.name)
-        except Exception as exc:  # noqa: BLE001
-            if is_not_found(exc):
-                return None
-            raise
+        return or_none(self.api.inspect_volume, self.name)
 
     def users(self):
         """Names of the containers (running or not) that mount this volume."""
