@@ -323,7 +323,7 @@ def exec_argv(params):
 
 def exec_env(env):
     """``env`` dict as the ``KEY=value`` list the engine takes (values must be strings)."""
-    return ["%s=%s" % (k, v) for k, v in sorted(values.string_map(env, "env").items())]
+    return ["%s=%s" % (k, v) for k, v in sorted((values.string_map(env, "env") or {}).items())]
 
 
 def demux_stream(data):
