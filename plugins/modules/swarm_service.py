@@ -380,7 +380,12 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_cache
+
+# Before the other module_utils are imported: their compiled code is kept on the host between runs.
+bytecode_cache.install()
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
     APIError,
     DockerException,
     connect,

@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Keep the compiled code of this collection's module_utils on the managed host between module runs.
+
+Ansible ships a module and its module_utils to the target as a zip file, and Python
+cannot write ``__pycache__`` into a zip: every task compiles every imported file again.
+For ``container`` that compilation is most of what the module costs beyond Ansible's
+own start-up.  :func:`install` adds an import hook for this collection's module_utils
+only: when a file is imported from the zip, its compiled code is read from (or written
+to) a per-user cache directory, keyed by a hash of the file's text and of the Python
+version, exactly what Python does for files on disk.
+
+Safety: the directory is created ``0700`` and used only when it belongs to the user
+running the module and nobody else can write to it; cache files are written atomically
+and read only when they pass the same check.  Any problem falls back to the normal
+import.  ``DOCKYARD_BYTECODE_CACHE=off`` on the target disables the cache; another
+value is the directory to use (default ``~/.cache/dockyard.docker``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import importlib.util
+import marshal
+import os
+import stat
+import sys
+import tempfile
+
+PREFIX = "ansible_collections.dockyard.docker.plugins.module_utils."
+ENV = "DOCKYARD_BYTECODE_CACHE"
+
+
+def _private_dir(path):
+    """``path`` when it is a directory of this user that nobody else can write to, else ``None``."""
+    try:
+        if not os.path.isdir(path):
+            os.makedirs(path, 0o700)
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return None
+    return path
+
+
+def _safe_file(path):
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+class _CachingLoader(object):
+    """Wraps the zip importer's loader: same source, compiled code from the cache."""
+
+    def __init__(self, inner, fullname, directory):
+        self.inner = inner
+        self.fullname = fullname
+        self.directory = directory
+
+    def create_module(self, spec):
+        return None
+
+    def get_source(self, fullname):
+        return self.inner.get_source(fullname)
+
+    def exec_module(self, module):
+        source = self.inner.get_source(self.fullname)
+        filename = module.__spec__.origin or self.fullname
+        exec(self._code(source, filename), module.__dict__)  # pylint: disable=exec-used
+
+    def _code(self, source, filename):
+        digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + source.encode("utf-8")).hexdigest()[:24]
+        path = os.path.join(self.directory, "%s.%s.pyc" % (self.fullname[len(PREFIX):], digest))
+        if _safe_file(path):
+            try:
+                with open(path, "rb") as handle:
+                    return marshal.loads(handle.read())
+            except (OSError, ValueError, EOFError, TypeError):
+                pass
+        code = compile(source, filename, "exec", dont_inherit=True)
+        try:
+            handle, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(marshal.dumps(code))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return code
+
+
+class _Finder(object):
+    """Meta path finder for this collection's module_utils when they come from a zip."""
+
+    def __init__(self, directory):
+        self.directory = directory
+
+    def find_spec(self, fullname, path=None, target=None):
+        if not fullname.startswith(PREFIX):
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        # Only modules (not packages) loaded from a zip: files on disk already have __pycache__.
+        if (spec.submodule_search_locations is not None or type(loader).__name__ != "zipimporter"
+                or not hasattr(loader, "get_source")):
+            return spec
+        spec.loader = _CachingLoader(loader, fullname, self.directory)
+        return spec
+
+
+def install():
+    """Add the import hook (once); returns the cache directory, or ``None`` when the cache is off."""
+    setting = os.environ.get(ENV, "")
+    if setting.lower() in ("off", "0", "false", "no"):
+        return None
+    for finder in sys.meta_path:
+        if isinstance(finder, _Finder):
+            return finder.directory
+    directory = _private_dir(setting or os.path.join(os.path.expanduser("~"), ".cache", "dockyard.docker"))
+    if directory is None:
+        return None
+    sys.meta_path.insert(0, _Finder(directory))
+    return directory

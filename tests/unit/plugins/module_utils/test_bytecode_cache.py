@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module_utils bytecode cache: used for files from a zip (as Ansible ships them), safe, and optional."""
+
+import marshal
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+
+SUB = "ansible_collections/dockyard/docker/plugins/module_utils"
+
+# Imports from a zip the way an Ansible module payload does (packages with __init__.py, the zip on sys.path).
+PROBE = r"""
+import sys
+sys.path.insert(0, {archive!r})
+from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_cache
+print(bytecode_cache.install())
+from ansible_collections.dockyard.docker.plugins.module_utils import zz_probe
+print(zz_probe.VALUE)
+"""
+CACHE_SOURCE = os.path.join(os.path.dirname(__file__), *[".."] * 4, "plugins", "module_utils", "bytecode_cache.py")
+
+
+def run_probe(tmp_path, cache, env_value=None):
+    archive = tmp_path / "payload.zip"
+    if not archive.exists():
+        with zipfile.ZipFile(str(archive), "w") as zipped:
+            parts = SUB.split("/")
+            for depth in range(1, len(parts) + 1):
+                zipped.writestr("/".join(parts[:depth]) + "/__init__.py", "")
+            with open(CACHE_SOURCE) as handle:
+                zipped.writestr(SUB + "/bytecode_cache.py", handle.read())
+            zipped.writestr(SUB + "/zz_probe.py", "VALUE = 'from source'\n")
+    env = dict(os.environ)
+    env["DOCKYARD_BYTECODE_CACHE"] = env_value if env_value is not None else str(cache)
+    code = PROBE.format(archive=str(archive))
+    out = subprocess.check_output([sys.executable, "-B", "-c", code], env=env).decode().split("\n")
+    return out[0], out[1]
+
+
+def cached_files(cache):
+    return sorted(p for p in os.listdir(str(cache)) if p.startswith("zz_probe."))
+
+
+def test_first_import_writes_the_compiled_code_and_the_next_one_uses_it(tmp_path):
+    cache = tmp_path / "cache"
+    directory, value = run_probe(tmp_path, cache)
+    assert directory == str(cache) and value == "from source"
+    files = cached_files(cache)
+    assert len(files) == 1
+    assert stat.S_IMODE(os.stat(str(cache)).st_mode) == 0o700
+    # Replace the cached code: the next import must run it instead of compiling the source again.
+    path = os.path.join(str(cache), files[0])
+    with open(path, "wb") as handle:
+        handle.write(marshal.dumps(compile("VALUE = 'from cache'\n", "x", "exec")))
+    assert run_probe(tmp_path, cache)[1] == "from cache"
+
+
+def test_a_cache_file_others_can_write_is_not_trusted(tmp_path):
+    cache = tmp_path / "cache"
+    run_probe(tmp_path, cache)
+    path = os.path.join(str(cache), cached_files(cache)[0])
+    with open(path, "wb") as handle:
+        handle.write(marshal.dumps(compile("VALUE = 'planted'\n", "x", "exec")))
+    os.chmod(path, 0o666)
+    assert run_probe(tmp_path, cache)[1] == "from source"
+
+
+def test_a_directory_others_can_write_is_not_used(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.chmod(str(cache), 0o777)
+    directory, value = run_probe(tmp_path, cache)
+    assert directory == "None" and value == "from source"
+    assert cached_files(cache) == []
+
+
+def test_the_cache_can_be_turned_off(tmp_path):
+    directory, value = run_probe(tmp_path, tmp_path / "cache", env_value="off")
+    assert directory == "None" and value == "from source"
+    assert not (tmp_path / "cache").exists()
