@@ -58,3 +58,15 @@ def test_named_volume_survives_recreation(node):
     # the old container is gone, not left aside
     assert inspect(node, before["Id"]) is None
     assert node.check_output("docker ps -a --filter name=c-volume --format '{{.Names}}'") == "c-volume"
+
+
+def test_state_restarted_restarts_the_same_container(node):
+    before = inspect(node, "c-policy")
+    assert before["State"]["Running"]
+    run = run_apply([dict(POLICY, restart_policy="on-failure:4", state="restarted")])
+    assert run.rc == 0, run.output[-3000:]
+    assert run.recap()["changed"] == 1
+    after = inspect(node, "c-policy")
+    assert after["Id"] == before["Id"]
+    assert after["State"]["Running"] and after["State"]["StartedAt"] != before["State"]["StartedAt"]
+    assert after["State"]["Pid"] != before["State"]["Pid"]
