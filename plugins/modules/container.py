@@ -45,6 +45,9 @@ extends_documentation_fragment:
   - dockyard.docker.connection
   - dockyard.docker.container_options
 notes:
+  - The compiled code of this collection's module_utils is kept per user on the managed host
+    (C(~/.cache/dockyard.docker), mode C(0700)) so later tasks do not compile it again; set
+    E(DOCKYARD_BYTECODE_CACHE=off) on the host to turn that off.
   - Restart policies are the engine's; the engine restarts a container only after it ran successfully for 10
     seconds once, with a growing delay between attempts. C(RestartCount) in RV(container) counts the restarts.
   - With O(pull=always) check mode cannot know whether a pull would bring a new image and assumes it would not.

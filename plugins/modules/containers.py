@@ -72,6 +72,9 @@ options:
     type: bool
     default: false
 notes:
+  - The compiled code of this collection's module_utils is kept per user on the managed host
+    (C(~/.cache/dockyard.docker), mode C(0700)) so later tasks do not compile it again; set
+    E(DOCKYARD_BYTECODE_CACHE=off) on the host to turn that off.
   - Per-container results are in RV(containers); when a change fails for one or more items, the task fails after
     all items ran, naming each failed container.
   - The connection options (O(docker_host), O(timeout), TLS) apply to the whole task; each worker thread opens
