@@ -124,6 +124,17 @@ def doc(*lines):
     return list(lines)
 
 
+def throttle(name, key, text):
+    """A per-device block I/O limit: ``[{path, rate}]`` (bytes per second, or operations for ``*_iops``)."""
+    iops = name.endswith("_iops")
+    rate = (dict(type="int", required=True, description=doc("Operations per second.")) if iops else
+            dict(type="str", required=True, description=doc("Bytes per second, a size such as C(10m).")))
+    return host(name, key, dict(
+        type="list", elements="dict", description=doc(text),
+        options=dict(path=dict(type="str", required=True, description=doc("Device path on the host.")), rate=rate)),
+        parse=_parse_throttle)
+
+
 # --------------------------------------------------------------------------- parsers that need a row's context
 
 
@@ -575,16 +586,8 @@ OPTIONS = [
         "O(output_logs) its output is returned in the C(Output) key of the returned container."))),
     host("device_cgroup_rules", "DeviceCgroupRules", dict(STRLIST, description=doc(
         "Rules for the devices cgroup, e.g. C(c 1:3 mr).")), kind="set"),
-    host("device_read_bps", "BlkioDeviceReadBps", dict(
-        type="list", elements="dict", options=dict(
-            path=dict(type="str", required=True, description=doc("Device path on the host.")),
-            rate=dict(type="str", required=True, description=doc("Bytes per second, a size such as C(10m)."))),
-        description=doc("Read rate limits per device.")), parse=_parse_throttle),
-    host("device_read_iops", "BlkioDeviceReadIOps", dict(
-        type="list", elements="dict", options=dict(
-            path=dict(type="str", required=True, description=doc("Device path on the host.")),
-            rate=dict(type="int", required=True, description=doc("Operations per second."))),
-        description=doc("Read operations per second limits per device.")), parse=_parse_throttle),
+    throttle("device_read_bps", "BlkioDeviceReadBps", "Read rate limits per device."),
+    throttle("device_read_iops", "BlkioDeviceReadIOps", "Read operations per second limits per device."),
     Option("device_requests", dict(
         type="list", elements="dict", options=dict(
             capabilities=dict(type="list", elements="list", description=doc(
@@ -596,16 +599,8 @@ OPTIONS = [
         description=doc("Device requests (GPUs), as C(docker run --gpus).")),
         parse=_parse_device_requests, put=_section_writer("HostConfig", "DeviceRequests"),
         read=_read_device_requests),
-    host("device_write_bps", "BlkioDeviceWriteBps", dict(
-        type="list", elements="dict", options=dict(
-            path=dict(type="str", required=True, description=doc("Device path on the host.")),
-            rate=dict(type="str", required=True, description=doc("Bytes per second, a size such as C(10m)."))),
-        description=doc("Write rate limits per device.")), parse=_parse_throttle),
-    host("device_write_iops", "BlkioDeviceWriteIOps", dict(
-        type="list", elements="dict", options=dict(
-            path=dict(type="str", required=True, description=doc("Device path on the host.")),
-            rate=dict(type="int", required=True, description=doc("Operations per second."))),
-        description=doc("Write operations per second limits per device.")), parse=_parse_throttle),
+    throttle("device_write_bps", "BlkioDeviceWriteBps", "Write rate limits per device."),
+    throttle("device_write_iops", "BlkioDeviceWriteIOps", "Write operations per second limits per device."),
     host("devices", "Devices", dict(STRLIST, description=doc(
         "Host devices, C(HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]]) with PERMISSIONS from C(rwm) "
         "(e.g. C(/dev/fuse), C(/dev/sda:/dev/xvda:rwm)).")), parse=_parse_devices),

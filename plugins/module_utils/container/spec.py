@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
 from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
 from ansible_collections.dockyard.docker.plugins.module_utils.container.options import (
     BY_NAME,
@@ -301,8 +300,3 @@ def _reference(ref):
 def parse_spec(params):
     """Validate and normalise container options; raise :class:`SpecError` naming the bad option."""
     return ContainerSpec(params)
-
-
-# Kept for callers that validate a name on its own (container_unit, bulk prune).
-validate_name = forms.validate_name
-parse_size = values.size
