@@ -23,7 +23,7 @@ SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANAGER = "plugins/module_utils/container/manager.py"
 SPEC = "plugins/module_utils/container/spec.py"
 OPTIONS = "plugins/module_utils/container/options.py"
-BULK = "plugins/modules/containers.py"
+BULK = "plugins/module_utils/container/converge.py"
 
 # (what is broken, file, exact text, replacement)
 MUTANTS = [
