@@ -80,11 +80,13 @@ class BulkReconciler(object):
                 planned.append((spec, None, "Could not manage container %s: %s" % (spec.name, self._explain(exc))))
         return planned
 
-    def converge(self, prune=False, waves=None):
+    def converge(self, prune=False, waves=None, before_apply=None):
         """Plan every item, then change them; returns ``(results, pruned)``.
 
         ``waves`` (lists of item indexes run one after another, default :func:`execution_waves`)
-        orders the changes; a wave starts when the one before it is done.
+        orders the changes; a wave starts when the one before it is done.  ``before_apply()``
+        (not in check mode) runs once every item is planned and before the first container change
+        (``compose`` creates its networks and volumes there).
 
         All or nothing: when an item cannot be planned (a bad image, a refused option) :class:`Refused`
         is raised before the first change.  Changes run under the per-host :class:`ChangeLock`, after
@@ -97,8 +99,12 @@ class BulkReconciler(object):
             raise Refused(refused, len(planned))
         prune_plan = self.plan_prune() if prune else []
         if self.check_mode or not any(p.plan.steps for _s, p, _e in planned + prune_plan):
+            if before_apply is not None and not self.check_mode:
+                before_apply()
             return self.run(planned, waves), self.run(prune_plan)
         with ChangeLock():
+            if before_apply is not None:
+                before_apply()
             planned = self.replan(planned)
             prune_plan = self.plan_prune() if prune else []
             pruned = self.run(prune_plan)
