@@ -113,6 +113,9 @@ options:
       - Services that others depend on with C(condition: service_healthy) are always waited for.
     type: bool
     default: false
+requirements:
+  - PyYAML on the managed host when O(files) are given (Debian/Ubuntu package C(python3-yaml)); O(definition)
+    needs none.
 notes:
   - O(timeout) is also how long the module waits for a container to become healthy.
   - Differences from C(docker compose) - C(build), C(secrets), C(configs), C(profiles), C(extends), C(include)
