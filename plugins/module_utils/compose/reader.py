@@ -229,7 +229,7 @@ def check_keys(data, source):
             continue
         raise ComposeError("%s: %s: not supported by the compose module (a standalone host). Supported top-level "
                            "keys: %s and x-* extensions" % (source, key, ", ".join(TOP_LEVEL)))
-    services = data.get("services") or {}
+    services = {} if data.get("services") is None else data["services"]
     if not isinstance(services, dict):
         raise ComposeError("services must be a mapping of service name to its settings")
     for name, service in services.items():
@@ -255,7 +255,7 @@ def check_keys(data, source):
                 if settings is not None:
                     _refuse_unknown(settings, DEPENDS_KEYS, "%s.depends_on.%s" % (path, dep))
     for section, accepted in (("networks", NETWORK_KEYS), ("volumes", VOLUME_KEYS)):
-        objects = data.get(section) or {}
+        objects = {} if data.get(section) is None else data[section]
         if not isinstance(objects, dict):
             raise ComposeError("%s must be a mapping of name to settings" % section)
         for name, settings in objects.items():
