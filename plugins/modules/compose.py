@@ -23,7 +23,7 @@ description:
     services use are created first. An existing network or volume of that name with other settings is an
     error (nothing is changed); external ones must exist.
   - C(depends_on) is honoured - a service is created and started after the services it depends on; with
-    C(condition: service_healthy) after they are healthy; with C(condition: service_completed_successfully)
+    condition C(service_healthy) after they are healthy; with condition C(service_completed_successfully)
     after they ran and exited 0.
   - Objects carry Compose's own labels (C(com.docker.compose.project), C(com.docker.compose.service),
     C(com.docker.compose.container-number), C(com.docker.compose.oneoff), C(com.docker.compose.config-hash),
@@ -39,8 +39,8 @@ description:
     networks (driver, driver_opts, attachable, internal, external, name, ipam with one subnet and gateway,
     labels), volumes (driver, driver_opts, external, name, labels), name, x-* extensions, YAML anchors;
     version is ignored."
-  - Any other key fails the task naming its path (for example C(services.web.build: not supported)); nothing
-    is silently ignored.
+  - Any other key fails the task naming its path (for example C(services.web.build) is refused as not supported);
+    nothing is silently ignored.
 author:
   - dockyard.docker contributors (@dockyard)
 attributes:
@@ -110,7 +110,7 @@ options:
   wait:
     description:
       - Wait until every service with a health check is healthy (at most O(timeout) seconds per service).
-      - Services that others depend on with C(condition: service_healthy) are always waited for.
+      - Services that others depend on with condition C(service_healthy) are always waited for.
     type: bool
     default: false
 requirements:
@@ -119,7 +119,7 @@ requirements:
 notes:
   - O(timeout) is also how long the module waits for a container to become healthy.
   - Differences from C(docker compose) - C(build), C(secrets), C(configs), C(profiles), C(extends), C(include)
-    and C(deploy) settings other than C(resources) and C(replicas: 1) are refused; one container per service
+    and C(deploy) settings other than C(resources) and C(replicas=1) are refused; one container per service
     (no C(scale)); a network or volume whose settings differ is reported, never recreated.
 seealso:
   - module: dockyard.docker.containers
