@@ -272,7 +272,7 @@ def _read(path):
 
 def read_project(params, environ=None, read=_read):
     """The module's options -> :class:`reader.Project` (raises ComposeError)."""
-    files = [os.path.abspath(os.path.expanduser(f)) for f in params.get("files") or []]
+    files = [os.path.abspath(f) for f in params.get("files") or []]
     return load_project(files=files or None, definition=params.get("definition"), env=params.get("env"),
                         environ=os.environ if environ is None else environ, read=read,
                         name=params.get("project_name"))
@@ -348,7 +348,7 @@ def main():
     params = module.params
     state = params["state"]
     for path in params.get("files") or []:
-        full = os.path.abspath(os.path.expanduser(path))
+        full = os.path.abspath(path)
         if not os.path.isfile(full):
             module.fail_json(msg="files: %s does not exist on the managed host (or is not a file)" % full,
                              changed=False)

@@ -178,12 +178,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
-from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import (  # noqa: F401 - re-exported
-    WAIT_STEPS,
-    BulkReconciler,
-    Refused,
-)
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError, container_argument_spec
 
 
 def main():

@@ -945,9 +945,8 @@ def container_options(project, service_name, service, data, networks, volumes, w
                                    "(declared: %s)" % (path, key, key, ", ".join(sorted(networks)) or "none"))
             used_networks.add(key)
             name = networks[key]["name"] if key in networks else "%s_default" % project
-            aliases = [service_name] + [str(a) for a in _string_list(settings.get("aliases"),
-                                                                    "%s.networks.%s.aliases" % (path, key))
-                                        if str(a) != service_name]
+            extra = _string_list(settings.get("aliases"), "%s.networks.%s.aliases" % (path, key))
+            aliases = [service_name] + [str(a) for a in extra if str(a) != service_name]
             entry = dict(name=name, aliases=aliases)
             if settings.get("ipv4_address"):
                 entry["ipv4_address"] = str(settings["ipv4_address"])

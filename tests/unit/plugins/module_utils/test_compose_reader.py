@@ -131,7 +131,7 @@ def test_yaml_error_names_file_and_line():
 def test_a_file_that_is_not_a_mapping_and_a_missing_file():
     refused(None, "/srv/p/c.yml must be a mapping at the top", files={"/srv/p/c.yml": "- a\n- b\n"})
     with pytest.raises(ComposeError) as exc:
-        load_project(files=["/nope/c.yml"], read=lambda p: _missing(p), name="p")
+        load_project(files=["/nope/c.yml"], read=_missing, name="p")
     assert "compose file /nope/c.yml cannot be read: No such file or directory" in str(exc.value)
 
 
@@ -219,8 +219,8 @@ def test_every_supported_service_key():
             "db": {"image": IMG, "healthcheck": {"test": "true"}},
             "web": {
                 "image": IMG, "command": "app-server --port 80", "entrypoint": "/bin/sh -c",
-                "environment": {"A": 1, "B": True}, "ports": ["8080:80", {"target": 53, "published": 5353,
-                                                                         "host_ip": "127.0.0.1", "protocol": "udp"}],
+                "environment": {"A": 1, "B": True},
+                "ports": ["8080:80", {"target": 53, "published": 5353, "host_ip": "127.0.0.1", "protocol": "udp"}],
                 "expose": [9000], "volumes": ["data:/data:ro", "/srv:/srv", "/anon", {
                     "type": "volume", "source": "data", "target": "/long", "read_only": True,
                     "volume": {"nocopy": True}}, {"type": "bind", "source": "/etc", "target": "/hostetc",
