@@ -68,7 +68,7 @@ MUTANTS = [
     ("compose starts services in one wave, ignoring depends_on", COMPOSE,
      "            level.append(index + 1)", "            level.append(1)"),
     ("compose does not wait for a service_healthy dependency", COMPOSE,
-     '                    item["state"] = "healthy"\n', ""),
+     '                    item["state"] = "healthy"\n', "                    pass\n"),
 ]
 
 
