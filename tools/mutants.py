@@ -23,7 +23,8 @@ SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANAGER = "plugins/module_utils/container/manager.py"
 SPEC = "plugins/module_utils/container/spec.py"
 OPTIONS = "plugins/module_utils/container/options.py"
-BULK = "plugins/modules/containers.py"
+BULK = "plugins/module_utils/container/converge.py"
+COMPOSE = "plugins/module_utils/compose/deploy.py"
 
 # (what is broken, file, exact text, replacement)
 MUTANTS = [
@@ -64,6 +65,10 @@ MUTANTS = [
      "        if refused:\n            raise Refused(", "        if False:\n            raise Refused("),
     ("stops and removals bounded by parallelism", BULK,
      'WAIT_STEPS = set(("stop", "remove", "unpause", "remove_leftover"))', "WAIT_STEPS = set()"),
+    ("compose starts services in one wave, ignoring depends_on", COMPOSE,
+     "            level.append(index + 1)", "            level.append(1)"),
+    ("compose does not wait for a service_healthy dependency", COMPOSE,
+     '                    item["state"] = "healthy"\n', "                    pass\n"),
 ]
 
 

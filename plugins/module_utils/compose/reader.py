@@ -1,0 +1,987 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The compose reader: Compose files -> this collection's container options (pure code).
+
+Steps, each raising :class:`ComposeError` naming the key path (``services.web.ports[0]: ...``):
+
+1. :func:`parse_yaml` reads one file (YAML anchors and merge keys work; a parse error names the line);
+2. :func:`interpolate` replaces ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``, ``${VAR:?message}``,
+   ``${VAR?message}``, ``${VAR:+other}``, ``${VAR+other}``, ``$VAR`` and ``$$`` in every string value;
+3. :func:`check_keys` refuses every key this reader does not support (``x-*`` extensions are allowed
+   and skipped; ``version`` is ignored);
+4. :func:`normalize_service` gives each service one form (environment, labels, extra_hosts, sysctls as
+   maps; networks and depends_on as maps; volumes and ports in long form);
+5. :func:`merge` lays later files over earlier ones (see its docstring for the rules);
+6. :func:`load_project` checks references (networks, volumes, depends_on) and turns each service into
+   the options of ``dockyard.docker.container`` (:func:`container_options`).
+
+Reading files is done through a ``read(path) -> text`` callable, so nothing here touches the host.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import hashlib
+import json
+import os
+import posixpath
+import re
+import shlex
+
+from ansible_collections.dockyard.docker.plugins.module_utils import values
+from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
+from ansible_collections.dockyard.docker.plugins.module_utils.values import SpecError
+
+try:
+    import yaml
+except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
+    yaml = None
+
+
+class ComposeError(ValueError):
+    """A compose file that cannot be used; the message names the file or key path."""
+
+
+TOP_LEVEL = ("version", "name", "services", "networks", "volumes")
+SERVICE_KEYS = (
+    "image", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes", "networks",
+    "network_mode", "restart", "healthcheck", "labels", "user", "working_dir", "hostname", "domainname", "dns",
+    "dns_search", "dns_opt", "extra_hosts", "cap_add", "cap_drop", "privileged", "read_only", "tmpfs", "ulimits",
+    "sysctls", "logging", "stop_grace_period", "stop_signal", "init", "tty", "stdin_open", "container_name",
+    "devices", "depends_on", "deploy", "mem_limit", "mem_reservation", "cpus", "pids_limit", "shm_size",
+    "security_opt", "group_add", "pull_policy",
+)
+NETWORK_KEYS = ("driver", "driver_opts", "attachable", "internal", "external", "name", "ipam", "labels")
+VOLUME_KEYS = ("driver", "driver_opts", "external", "name", "labels")
+SERVICE_NETWORK_KEYS = ("aliases", "ipv4_address")
+DEPENDS_KEYS = ("condition", "required", "restart")
+CONDITIONS = ("service_started", "service_healthy", "service_completed_successfully")
+HEALTHCHECK_KEYS = ("test", "interval", "timeout", "retries", "start_period", "start_interval", "disable")
+LOGGING_KEYS = ("driver", "options")
+PORT_KEYS = ("target", "published", "host_ip", "protocol", "mode", "name", "app_protocol")
+VOLUME_MOUNT_KEYS = ("type", "source", "target", "read_only", "volume", "bind", "tmpfs", "consistency")
+DEPLOY_KEYS = ("resources", "replicas")
+RESOURCE_LIMIT_KEYS = ("cpus", "memory", "pids")
+RESOURCE_RESERVATION_KEYS = ("memory",)
+RESTART_VALUES = ("no", "always", "on-failure", "on-failure:N", "unless-stopped")
+
+PROJECT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SERVICE_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+LABEL = "com.docker.compose."
+
+
+# --------------------------------------------------------------------------- YAML and interpolation
+
+
+def parse_yaml(text, source):
+    """One compose file's text -> dict; a parse error names ``source`` and the line."""
+    if yaml is None:  # pragma: no cover
+        raise ComposeError("PyYAML is needed on the managed host to read %s: install python3-yaml (or pip install "
+                           "pyyaml) for the Python that runs the module, or give the project as definition" % source)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = " line %d column %d" % (mark.line + 1, mark.column + 1) if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ComposeError("%s:%s is not valid YAML: %s" % (source, where, problem))
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ComposeError("%s must be a mapping at the top (services:, networks:, ...), got %s"
+                           % (source, type(data).__name__))
+    return data
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _closing_brace(text, start):
+    depth = 1
+    index = start
+    while index < len(text):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def interpolate_string(text, lookup, path):
+    """Replace the variables in one string; ``lookup(name)`` returns the value or ``None`` when unset."""
+    out = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char != "$":
+            out.append(char)
+            index += 1
+            continue
+        nxt = text[index + 1:index + 2]
+        if nxt == "$":
+            out.append("$")
+            index += 2
+            continue
+        if nxt == "{":
+            end = _closing_brace(text, index + 2)
+            if end < 0:
+                raise ComposeError("%s: %r has a ${ without its closing }" % (path, text))
+            out.append(_expand(text[index + 2:end], lookup, path, text))
+            index = end + 1
+            continue
+        match = _NAME.match(text, index + 1)
+        if match:
+            value = lookup(match.group(0))
+            out.append("" if value is None else value)
+            index = match.end()
+            continue
+        raise ComposeError("%s: %r has a $ that starts no variable; write $$ for a literal $" % (path, text))
+    return "".join(out)
+
+
+def _expand(inner, lookup, path, text):
+    match = _NAME.match(inner)
+    if not match:
+        raise ComposeError("%s: %r: ${%s} is not a variable reference; accepted: ${VAR}, ${VAR:-default}, "
+                           "${VAR-default}, ${VAR:?message}, ${VAR?message}, ${VAR:+other}, ${VAR+other}"
+                           % (path, text, inner))
+    name = match.group(0)
+    rest = inner[match.end():]
+    value = lookup(name)
+    if not rest:
+        if value is None:
+            raise ComposeError("%s: variable %s is not set and has no default (write ${%s:-default} or give it "
+                               "in env)" % (path, name, name))
+        return value
+    for operator in (":-", ":?", ":+", "-", "?", "+"):
+        if rest.startswith(operator):
+            arg = interpolate_string(rest[len(operator):], lookup, path)
+            empty_counts = operator.startswith(":")
+            unset = value is None or (empty_counts and value == "")
+            kind = operator[-1]
+            if kind == "-":
+                return arg if unset else value
+            if kind == "?":
+                if unset:
+                    raise ComposeError("%s: variable %s is required%s: %s" % (
+                        path, name, " (and not empty)" if empty_counts else "", arg or "it is not set"))
+                return value
+            return "" if unset else arg
+    raise ComposeError("%s: %r: ${%s} is not a variable reference; accepted: ${VAR}, ${VAR:-default}, "
+                       "${VAR-default}, ${VAR:?message}, ${VAR?message}, ${VAR:+other}, ${VAR+other}"
+                       % (path, text, inner))
+
+
+def interpolate(data, lookup, path=""):
+    """Every string value of ``data`` (recursively; keys are left alone) interpolated."""
+    if isinstance(data, dict):
+        return dict((key, interpolate(val, lookup, _join(path, key))) for key, val in data.items())
+    if isinstance(data, list):
+        return [interpolate(val, lookup, "%s[%d]" % (path, index)) for index, val in enumerate(data)]
+    if isinstance(data, str):
+        return interpolate_string(data, lookup, path)
+    return data
+
+
+def make_lookup(env=None, environ=None):
+    """The module's ``env`` first, then the managed host's environment."""
+    env = dict((str(k), "" if v is None else str(v)) for k, v in (env or {}).items())
+    environ = environ or {}
+
+    def lookup(name):
+        if name in env:
+            return env[name]
+        return environ.get(name)
+    return lookup
+
+
+def _join(path, key):
+    return "%s.%s" % (path, key) if path else str(key)
+
+
+# --------------------------------------------------------------------------- key checks
+
+
+def _is_extension(key):
+    return isinstance(key, str) and key.startswith("x-")
+
+
+def _refuse_unknown(mapping, accepted, path, hint=""):
+    if not isinstance(mapping, dict):
+        raise ComposeError("%s must be a mapping with keys %s, got %r" % (path, ", ".join(accepted), mapping))
+    for key in mapping:
+        if _is_extension(key) or key in accepted:
+            continue
+        raise ComposeError("%s: not supported%s. Supported keys here: %s"
+                           % (_join(path, key), hint, ", ".join(accepted)))
+
+
+def check_keys(data, source):
+    """Refuse every key we do not read, naming its path."""
+    for key in data:
+        if _is_extension(key) or key in TOP_LEVEL:
+            continue
+        raise ComposeError("%s: %s: not supported by the compose module (a standalone host). Supported top-level "
+                           "keys: %s and x-* extensions" % (source, key, ", ".join(TOP_LEVEL)))
+    services = {} if data.get("services") is None else data["services"]
+    if not isinstance(services, dict):
+        raise ComposeError("services must be a mapping of service name to its settings")
+    for name, service in services.items():
+        path = "services.%s" % name
+        if service is None:
+            service = {}
+        if not isinstance(service, dict):
+            raise ComposeError("%s must be a mapping of settings, got %r" % (path, service))
+        _refuse_unknown(service, SERVICE_KEYS, path, " (the compose module runs existing images; build them "
+                        "with dockyard.docker.image)" if "build" in service else "")
+        if isinstance(service.get("healthcheck"), dict):
+            _refuse_unknown(service["healthcheck"], HEALTHCHECK_KEYS, path + ".healthcheck")
+        if isinstance(service.get("logging"), dict):
+            _refuse_unknown(service["logging"], LOGGING_KEYS, path + ".logging")
+        if service.get("deploy") is not None:
+            _check_deploy(service["deploy"], path + ".deploy")
+        if isinstance(service.get("networks"), dict):
+            for net, settings in service["networks"].items():
+                if settings is not None:
+                    _refuse_unknown(settings, SERVICE_NETWORK_KEYS, "%s.networks.%s" % (path, net))
+        if isinstance(service.get("depends_on"), dict):
+            for dep, settings in service["depends_on"].items():
+                if settings is not None:
+                    _refuse_unknown(settings, DEPENDS_KEYS, "%s.depends_on.%s" % (path, dep))
+    for section, accepted in (("networks", NETWORK_KEYS), ("volumes", VOLUME_KEYS)):
+        objects = {} if data.get(section) is None else data[section]
+        if not isinstance(objects, dict):
+            raise ComposeError("%s must be a mapping of name to settings" % section)
+        for name, settings in objects.items():
+            if settings is not None:
+                _refuse_unknown(settings, accepted, "%s.%s" % (section, name))
+
+
+def _check_deploy(deploy, path):
+    hint = " on a standalone host (deploy settings other than resources belong to a swarm stack)"
+    _refuse_unknown(deploy, DEPLOY_KEYS, path, hint)
+    replicas = deploy.get("replicas")
+    if replicas is not None and replicas != 1:
+        raise ComposeError("%s.replicas: %r is not supported: the compose module runs one container per service "
+                           "(replicas: 1)" % (path, replicas))
+    resources = deploy.get("resources") or {}
+    _refuse_unknown(resources, ("limits", "reservations"), path + ".resources")
+    if resources.get("limits") is not None:
+        _refuse_unknown(resources["limits"], RESOURCE_LIMIT_KEYS, path + ".resources.limits")
+    if resources.get("reservations") is not None:
+        _refuse_unknown(resources["reservations"], RESOURCE_RESERVATION_KEYS, path + ".resources.reservations",
+                        " on a standalone host (the engine reserves memory only)")
+
+
+# --------------------------------------------------------------------------- normal forms
+
+
+def _kv_list(value, path, separator="="):
+    """``["A=1", "B"]`` or ``{A: 1}`` -> dict (a list item without ``=`` maps to ``None``)."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return dict((str(k), v) for k, v in value.items())
+    if isinstance(value, list):
+        out = {}
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item or item.startswith(separator):
+                raise ComposeError("%s[%d]: %r is not KEY%sVALUE" % (path, index, item, separator))
+            key, sep, val = item.partition(separator)
+            out[key] = val if sep else None
+        return out
+    raise ComposeError("%s must be a list of KEY%sVALUE or a mapping, got %r" % (path, separator, value))
+
+
+def _string_list(value, path):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or any(isinstance(item, (dict, list)) or item is None for item in value):
+        raise ComposeError("%s must be a string or a list of strings, got %r" % (path, value))
+    return [str(item) for item in value]
+
+
+def _extra_hosts(value, path):
+    if isinstance(value, dict):
+        return dict((str(k), str(v)) for k, v in value.items())
+    out = {}
+    for index, item in enumerate(_string_list(value, path)):
+        match = re.match(r"^([^:=\s]+)[:=](.+)$", item)
+        if not match:
+            raise ComposeError("%s[%d]: %r is not HOST:IP or HOST=IP" % (path, index, item))
+        address = match.group(2).strip("[]")
+        out[match.group(1)] = address
+    return out
+
+
+def _port_long(item, path):
+    if isinstance(item, dict):
+        _refuse_unknown(item, PORT_KEYS, path)
+        if item.get("target") is None:
+            raise ComposeError("%s.target is required (the container port)" % path)
+        if item.get("mode") not in (None, "host", "ingress"):
+            raise ComposeError("%s.mode: %r is not valid; accepted values: host, ingress" % (path, item["mode"]))
+        out = dict(target=str(item["target"]), published="" if item.get("published") is None
+                   else str(item["published"]), host_ip=str(item.get("host_ip") or ""),
+                   protocol=str(item.get("protocol") or "tcp"))
+        text = _port_text(out)
+    elif isinstance(item, (str, int)) and not isinstance(item, bool):
+        text = str(item)
+    else:
+        raise ComposeError("%s: %r is not a port: use \"[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]\" or a "
+                           "mapping with target, published, host_ip, protocol" % (path, item))
+    try:
+        forms.parse_port(text)
+    except SpecError as exc:
+        raise ComposeError("%s: %s" % (path, str(exc).replace("published_ports item", "port")))
+    return text
+
+
+def _port_text(port):
+    host_ip = port["host_ip"]
+    if host_ip and ":" in host_ip:
+        host_ip = "[%s]" % host_ip
+    text = port["target"]
+    if port["published"] or host_ip:
+        text = "%s:%s" % (port["published"], text)
+    if host_ip:
+        text = "%s:%s" % (host_ip, text)
+    return "%s/%s" % (text, port["protocol"]) if port["protocol"] != "tcp" else text
+
+
+def _is_path(source):
+    return source.startswith(("/", ".", "~"))
+
+
+def _volume_long(item, path):
+    """A service volume (short or long syntax) -> long form dict with type, source, target, read_only."""
+    if isinstance(item, str):
+        parts = item.split(":")
+        if len(parts) == 1:
+            return dict(type="volume", source="", target=parts[0], read_only=False, short=True, mode="")
+        if len(parts) > 3 or not parts[0] or not parts[1]:
+            raise ComposeError("%s: %r is not a volume: use SOURCE:TARGET[:MODE], TARGET or a mapping with type, "
+                               "source, target" % (path, item))
+        mode = parts[2] if len(parts) == 3 else ""
+        flags = mode.split(",") if mode else []
+        return dict(type="bind" if _is_path(parts[0]) else "volume", source=parts[0], target=parts[1],
+                    read_only="ro" in flags, short=True, mode=mode)
+    if not isinstance(item, dict):
+        raise ComposeError("%s: %r is not a volume: use a string or a mapping" % (path, item))
+    _refuse_unknown(item, VOLUME_MOUNT_KEYS, path)
+    kind = item.get("type") or "volume"
+    if kind not in ("volume", "bind", "tmpfs"):
+        raise ComposeError("%s.type: %r is not supported; accepted values: volume, bind, tmpfs" % (path, kind))
+    if not item.get("target"):
+        raise ComposeError("%s.target is required (the path in the container)" % path)
+    if kind == "bind" and not item.get("source"):
+        raise ComposeError("%s.source is required for a bind mount" % path)
+    out = dict(type=kind, source=str(item.get("source") or ""), target=str(item["target"]),
+               read_only=bool(item.get("read_only")), short=False)
+    for key, accepted in (("volume", ("nocopy",)), ("bind", ("propagation", "create_host_path")),
+                          ("tmpfs", ("size", "mode"))):
+        if item.get(key) is not None:
+            _refuse_unknown(item[key], accepted, "%s.%s" % (path, key))
+            out[key] = dict(item[key])
+    return out
+
+
+def _depends(value, path):
+    if isinstance(value, list):
+        return dict((str(name), dict(condition="service_started")) for name in _string_list(value, path))
+    if not isinstance(value, dict):
+        raise ComposeError("%s must be a list of services or a mapping of service to {condition}" % path)
+    out = {}
+    for name, settings in value.items():
+        settings = dict(settings or {})
+        condition = settings.get("condition") or "service_started"
+        if condition not in CONDITIONS:
+            raise ComposeError("%s.%s.condition: %r is not valid; accepted values: %s"
+                               % (path, name, condition, ", ".join(CONDITIONS)))
+        settings["condition"] = condition
+        out[str(name)] = settings
+    return out
+
+
+def _service_networks(value, path):
+    if isinstance(value, list):
+        return dict((name, {}) for name in _string_list(value, path))
+    if not isinstance(value, dict):
+        raise ComposeError("%s must be a list of network names or a mapping" % path)
+    return dict((str(name), dict(settings or {})) for name, settings in value.items())
+
+
+def normalize_service(service, path):
+    """One service in a single form, so files merge key by key."""
+    service = dict(service or {})
+    for key in ("environment", "labels", "sysctls"):
+        if key in service:
+            service[key] = _kv_list(service[key], "%s.%s" % (path, key))
+    if "extra_hosts" in service:
+        service["extra_hosts"] = _extra_hosts(service["extra_hosts"], path + ".extra_hosts")
+    if "networks" in service:
+        service["networks"] = _service_networks(service["networks"], path + ".networks")
+    if "depends_on" in service:
+        service["depends_on"] = _depends(service["depends_on"], path + ".depends_on")
+    if "ports" in service:
+        if not isinstance(service["ports"], list):
+            raise ComposeError("%s.ports must be a list" % path)
+        service["ports"] = [_port_long(item, "%s.ports[%d]" % (path, i)) for i, item in enumerate(service["ports"])]
+    if "volumes" in service:
+        if not isinstance(service["volumes"], list):
+            raise ComposeError("%s.volumes must be a list" % path)
+        service["volumes"] = [_volume_long(item, "%s.volumes[%d]" % (path, i))
+                              for i, item in enumerate(service["volumes"])]
+    for key in ("dns", "dns_search", "dns_opt", "env_file", "tmpfs", "cap_add", "cap_drop", "security_opt",
+                "group_add", "expose"):
+        if key in service:
+            service[key] = _string_list(service[key], "%s.%s" % (path, key))
+    return service
+
+
+# --------------------------------------------------------------------------- merge
+
+# Lists that later files extend (items kept once) instead of replacing.
+APPENDED = ("ports", "expose", "dns", "dns_search", "dns_opt", "env_file", "tmpfs", "cap_add", "cap_drop",
+            "security_opt", "group_add", "devices")
+# Maps merged key by key (the later file wins per key).
+MERGED = ("environment", "labels", "sysctls", "extra_hosts", "networks", "depends_on", "ulimits")
+
+
+def _merge_maps(base, override):
+    out = dict(base)
+    for key, val in override.items():
+        if isinstance(val, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge_maps(out[key], val)
+        else:
+            out[key] = copy.deepcopy(val)
+    return out
+
+
+def merge_service(base, override):
+    """``override`` laid over ``base`` (both normalised).
+
+    Maps merge key by key, recursively (``environment``, ``labels``, ``networks``, ``healthcheck``,
+    ``logging``, ``deploy``, ...); ``volumes`` merge by container path (the later mount for a path
+    wins); ``ports``, ``expose``, ``dns``, ``cap_add``, ``cap_drop``, ``tmpfs``, ``env_file``,
+    ``devices`` and the other lists of :data:`APPENDED` are extended (each item kept once);
+    ``command``, ``entrypoint``, ``healthcheck.test`` and every other value are replaced.
+    """
+    out = dict(base)
+    for key, val in override.items():
+        if key in APPENDED and isinstance(out.get(key), list):
+            out[key] = list(out[key]) + [item for item in val if item not in out[key]]
+        elif key == "volumes" and isinstance(out.get(key), list):
+            by_target = dict((v["target"], v) for v in out[key])
+            order = [v["target"] for v in out[key]]
+            for mount in val:
+                if mount["target"] not in by_target:
+                    order.append(mount["target"])
+                by_target[mount["target"]] = mount
+            out[key] = [by_target[target] for target in order]
+        elif key in MERGED and isinstance(out.get(key), dict) and isinstance(val, dict):
+            out[key] = _merge_maps(out[key], val)
+        elif isinstance(val, dict) and isinstance(out.get(key), dict) and key not in ("command", "entrypoint"):
+            merged = _merge_maps(out[key], val)
+            if key == "healthcheck" and "test" in val:
+                merged["test"] = copy.deepcopy(val["test"])
+            out[key] = merged
+        else:
+            out[key] = copy.deepcopy(val)
+    return out
+
+
+def merge(documents):
+    """Normalised documents (earliest first) -> one."""
+    result = {"services": {}, "networks": {}, "volumes": {}}
+    for doc in documents:
+        for key, val in doc.items():
+            if key == "services":
+                for name, service in (val or {}).items():
+                    if name in result["services"]:
+                        result["services"][name] = merge_service(result["services"][name], service)
+                    else:
+                        result["services"][name] = service
+            elif key in ("networks", "volumes"):
+                for name, settings in (val or {}).items():
+                    result[key][name] = _merge_maps(result[key].get(name) or {}, settings or {})
+            elif key == "name":
+                result["name"] = val
+    return result
+
+
+# --------------------------------------------------------------------------- the project
+
+
+class Project(object):
+    """A compose project ready to deploy: container options per service, networks and volumes."""
+
+    def __init__(self, name, services, networks, volumes, order, config_files, working_dir):
+        self.name = name
+        self.services = services          # {service: Service}
+        self.networks = networks          # {key: network definition}
+        self.volumes = volumes            # {key: volume definition}
+        self.order = order                # service names, dependencies first
+        self.config_files = config_files
+        self.working_dir = working_dir
+
+    def waves(self):
+        """Services grouped in waves: each wave depends only on services of earlier waves."""
+        level = {}
+        for name in self.order:
+            deps = self.services[name].depends_on
+            level[name] = 1 + max([level[d] for d in deps] or [-1])
+        waves = []
+        for name in self.order:
+            while len(waves) <= level[name]:
+                waves.append([])
+            waves[level[name]].append(name)
+        return waves
+
+
+class Service(object):
+    def __init__(self, name, options, depends_on, has_healthcheck, config_hash):
+        self.name = name
+        self.options = options
+        self.depends_on = depends_on
+        self.has_healthcheck = has_healthcheck
+        self.config_hash = config_hash
+
+
+def project_name(given, data, files):
+    """The project name: the option, else the file's top-level ``name``, else the first file's directory."""
+    name = given or data.get("name")
+    if not name and files:
+        name = posixpath.basename(posixpath.dirname(files[0]))
+    if not name:
+        raise ComposeError("project_name is required with definition (or give the definition a top-level name)")
+    text = str(name)
+    if not PROJECT_RE.match(text):
+        raise ComposeError("project name %r is not valid: lowercase letters, digits, _ and -, starting with a "
+                           "letter or digit" % text)
+    return text
+
+
+def load_documents(files=None, definition=None, read=None, lookup=None):
+    """Read, interpolate, check and normalise each file (or the definition); return them in order."""
+    if bool(files) == (definition is not None):
+        raise ComposeError("give exactly one of files and definition")
+    lookup = lookup or make_lookup()
+    raw = []
+    if files:
+        for path in files:
+            try:
+                text = read(path)
+            except (IOError, OSError) as exc:
+                raise ComposeError("compose file %s cannot be read: %s" % (path, getattr(exc, "strerror", exc)))
+            raw.append((path, parse_yaml(text, path)))
+    else:
+        if not isinstance(definition, dict):
+            raise ComposeError("definition must be a mapping (the content of a compose file)")
+        raw.append(("definition", copy.deepcopy(definition)))
+    documents = []
+    for source, data in raw:
+        data = dict((k, v) for k, v in data.items() if not _is_extension(k))
+        data = interpolate(data, lookup)
+        check_keys(data, source)
+        services = data.get("services") or {}
+        data["services"] = dict((name, normalize_service(service, "services.%s" % name))
+                                for name, service in services.items())
+        documents.append(data)
+    return documents
+
+
+def load_project(files=None, definition=None, env=None, environ=None, read=None, name=None):
+    """The whole reader: files (paths, read through ``read``) or a definition -> :class:`Project`."""
+    lookup = make_lookup(env, environ)
+    files = list(files or [])
+    documents = load_documents(files, definition, read, lookup)
+    data = merge(documents)
+    project = project_name(name, data, files)
+    working_dir = posixpath.dirname(files[0]) if files else None
+    if not data["services"]:
+        raise ComposeError("services: the project defines no service")
+    networks = dict((key, _network(project, key, settings, "networks.%s" % key))
+                    for key, settings in data["networks"].items())
+    volumes = dict((key, _volume(project, key, settings, "volumes.%s" % key))
+                   for key, settings in data["volumes"].items())
+    used_networks, used_volumes = set(), set()
+    services = {}
+    for service_name, service in data["services"].items():
+        path = "services.%s" % service_name
+        if not SERVICE_RE.match(service_name):
+            raise ComposeError("%s: the service name may use [a-zA-Z0-9_.-], starting with a letter or digit" % path)
+        options, nets, vols = container_options(project, service_name, service, data, networks, volumes,
+                                                working_dir, read, lookup, files)
+        used_networks.update(nets)
+        used_volumes.update(vols)
+        depends = dict((dep, settings["condition"]) for dep, settings in (service.get("depends_on") or {}).items())
+        mode = service.get("network_mode") or ""
+        if mode.startswith("service:"):
+            depends.setdefault(mode[len("service:"):], "service_started")
+        for dep in depends:
+            if dep not in data["services"]:
+                raise ComposeError("%s.depends_on.%s: no service %s in the project (services: %s)"
+                                   % (path, dep, dep, ", ".join(sorted(data["services"]))))
+        services[service_name] = Service(service_name, options, depends, bool(options.get("healthcheck")) and
+                                         options["healthcheck"].get("test") != ["NONE"], options["labels"][
+                                             LABEL + "config-hash"])
+    if "default" in used_networks and "default" not in networks:
+        networks["default"] = _network(project, "default", {}, "networks.default")
+    networks = dict((k, v) for k, v in networks.items() if k in used_networks)
+    volumes = dict((k, v) for k, v in volumes.items() if k in used_volumes)
+    order = _order(services)
+    return Project(project, services, networks, volumes, order, files, working_dir)
+
+
+def _order(services):
+    order, state = [], {}
+
+    def visit(name, trail):
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            raise ComposeError("services: depends_on forms a cycle: %s" % " -> ".join(trail + [name]))
+        state[name] = "visiting"
+        for dep in sorted(services[name].depends_on):
+            visit(dep, trail + [name])
+        state[name] = "done"
+        order.append(name)
+
+    for name in sorted(services):
+        visit(name, [])
+    return order
+
+
+def _labels(value, path):
+    try:
+        return values.string_map(_kv_list(value, path), path) or {}
+    except SpecError as exc:
+        raise ComposeError(str(exc))
+
+
+def _network(project, key, settings, path):
+    settings = dict(settings or {})
+    external = settings.get("external")
+    if isinstance(external, dict):
+        raise ComposeError("%s.external: use external: true and name: (the external.name form is not supported)"
+                           % path)
+    if external:
+        unexpected = sorted(k for k in settings if k not in ("external", "name") and not _is_extension(k))
+        if unexpected:
+            raise ComposeError("%s: an external network takes only name; remove %s" % (path, ", ".join(unexpected)))
+        return dict(key=key, name=str(settings.get("name") or key), external=True)
+    ipam = settings.get("ipam") or {}
+    _refuse_unknown(ipam, ("driver", "config"), path + ".ipam")
+    pools = ipam.get("config") or []
+    if not isinstance(pools, list) or len(pools) > 1:
+        raise ComposeError("%s.ipam.config: give at most one pool (subnet, gateway)" % path)
+    pool = pools[0] if pools else {}
+    _refuse_unknown(pool, ("subnet", "gateway"), path + ".ipam.config[0]")
+    labels = _labels(settings.get("labels"), path + ".labels")
+    labels.update({LABEL + "project": project, LABEL + "network": key})
+    return dict(key=key, name=str(settings.get("name") or "%s_%s" % (project, key)), external=False,
+                driver=str(settings.get("driver") or "bridge"),
+                driver_opts=_labels(settings.get("driver_opts"), path + ".driver_opts"),
+                attachable=settings.get("attachable"), internal=settings.get("internal"),
+                subnet=pool.get("subnet"), gateway=pool.get("gateway"), labels=labels)
+
+
+def _volume(project, key, settings, path):
+    settings = dict(settings or {})
+    external = settings.get("external")
+    if isinstance(external, dict):
+        raise ComposeError("%s.external: use external: true and name: (the external.name form is not supported)"
+                           % path)
+    if external:
+        unexpected = sorted(k for k in settings if k not in ("external", "name") and not _is_extension(k))
+        if unexpected:
+            raise ComposeError("%s: an external volume takes only name; remove %s" % (path, ", ".join(unexpected)))
+        return dict(key=key, name=str(settings.get("name") or key), external=True)
+    labels = _labels(settings.get("labels"), path + ".labels")
+    labels.update({LABEL + "project": project, LABEL + "volume": key})
+    return dict(key=key, name=str(settings.get("name") or "%s_%s" % (project, key)), external=False,
+                driver=str(settings.get("driver") or "local"),
+                driver_options=_labels(settings.get("driver_opts"), path + ".driver_opts"), labels=labels)
+
+
+def _restart(value, path):
+    if value is False:
+        value = "no"
+    text = str(value)
+    if text in ("no", "always", "unless-stopped", "on-failure") or re.match(r"^on-failure:[0-9]+$", text):
+        return text
+    raise ComposeError("%s: %r is not valid; accepted values: %s" % (path, value, ", ".join(RESTART_VALUES)))
+
+
+def _seconds(value, path):
+    try:
+        nanos = values.duration(value, path)
+    except SpecError as exc:
+        raise ComposeError(str(exc))
+    return int((nanos + 10 ** 9 - 1) // 10 ** 9)
+
+
+def _ulimits(value, path):
+    if not isinstance(value, dict):
+        raise ComposeError("%s must be a mapping: NAME: LIMIT or NAME: {soft, hard}" % path)
+    out = []
+    for name, limit in sorted(value.items()):
+        if isinstance(limit, dict):
+            _refuse_unknown(limit, ("soft", "hard"), "%s.%s" % (path, name))
+            if limit.get("soft") is None or limit.get("hard") is None:
+                raise ComposeError("%s.%s needs both soft and hard" % (path, name))
+            out.append("%s:%s:%s" % (name, limit["soft"], limit["hard"]))
+        elif isinstance(limit, int) and not isinstance(limit, bool):
+            out.append("%s:%d:%d" % (name, limit, limit))
+        else:
+            raise ComposeError("%s.%s: %r is not a limit: a number or {soft, hard}" % (path, name, limit))
+    return out
+
+
+def _devices(value, path):
+    if not isinstance(value, list):
+        raise ComposeError("%s must be a list" % path)
+    out = []
+    for index, item in enumerate(value):
+        if isinstance(item, dict):
+            _refuse_unknown(item, ("source", "target", "permissions"), "%s[%d]" % (path, index))
+            if not item.get("source"):
+                raise ComposeError("%s[%d].source is required" % (path, index))
+            text = item["source"] + ":" + str(item.get("target") or item["source"])
+            if item.get("permissions"):
+                text += ":" + str(item["permissions"])
+            out.append(text)
+        else:
+            out.append(str(item))
+    return out
+
+
+def _host_path(source, working_dir, path):
+    if source.startswith("~"):
+        return source
+    if source.startswith("/"):
+        return posixpath.normpath(source)
+    if working_dir is None:
+        raise ComposeError("%s: the relative path %r needs files (it is relative to the compose file's directory); "
+                           "with definition give an absolute path" % (path, source))
+    return posixpath.normpath(posixpath.join(working_dir, source))
+
+
+def _mounts(project, service_name, mounts, declared, working_dir, used):
+    """Service volumes -> (``volumes`` strings, ``mounts`` dicts)."""
+    binds, long_form = [], []
+    for index, mount in enumerate(mounts):
+        path = "services.%s.volumes[%d]" % (service_name, index)
+        source = mount["source"]
+        if mount["type"] == "volume" and source:
+            if source not in declared:
+                raise ComposeError("%s: volume %s is not declared under the top-level volumes (declared: %s)"
+                                   % (path, source, ", ".join(sorted(declared)) or "none"))
+            used.add(source)
+            source = declared[source]["name"]
+        elif mount["type"] == "bind":
+            source = _host_path(source, working_dir, path)
+        if mount["short"]:
+            binds.append(":".join([p for p in (source, mount["target"], mount["mode"]) if p]))
+            continue
+        item = dict(type=mount["type"], target=mount["target"])
+        if source and mount["type"] != "tmpfs":
+            item["source"] = source
+        if mount["read_only"]:
+            item["read_only"] = True
+        if (mount.get("volume") or {}).get("nocopy"):
+            item["no_copy"] = True
+        if (mount.get("bind") or {}).get("propagation"):
+            item["propagation"] = mount["bind"]["propagation"]
+        if (mount.get("tmpfs") or {}).get("size") is not None:
+            item["tmpfs_size"] = str(mount["tmpfs"]["size"])
+        if (mount.get("tmpfs") or {}).get("mode") is not None:
+            item["tmpfs_mode"] = "%o" % mount["tmpfs"]["mode"] if isinstance(mount["tmpfs"]["mode"], int) \
+                else str(mount["tmpfs"]["mode"])
+        long_form.append(item)
+    return binds, long_form
+
+
+def _read_env_files(paths, working_dir, read, service_name):
+    env = {}
+    for index, name in enumerate(paths):
+        path = "services.%s.env_file[%d]" % (service_name, index)
+        full = _host_path(name, working_dir, path)
+        try:
+            text = read(os.path.expanduser(full))
+        except (IOError, OSError, TypeError) as exc:
+            raise ComposeError("%s: %s cannot be read: %s" % (path, full, getattr(exc, "strerror", exc)))
+        for number, line in enumerate(text.splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, sep, val = line.partition("=")
+            if not sep or not key.strip():
+                raise ComposeError("%s: %s line %d is not KEY=VALUE: %r" % (path, full, number, line))
+            val = val.strip()
+            if len(val) >= 2 and val[0] == val[-1] and val[0] in "\"'":
+                val = val[1:-1]
+            env[key.strip()] = val
+    return env
+
+
+SIMPLE = {
+    # compose key -> container option, for values that pass through as they are
+    "user": "user", "working_dir": "working_dir", "hostname": "hostname", "domainname": "domainname",
+    "privileged": "privileged", "read_only": "read_only", "init": "init", "tty": "tty", "stdin_open": "interactive",
+    "stop_signal": "stop_signal", "dns": "dns_servers", "dns_search": "dns_search_domains", "dns_opt": "dns_opts",
+    "cap_add": "capabilities", "cap_drop": "cap_drop", "tmpfs": "tmpfs", "security_opt": "security_opts",
+    "group_add": "groups", "expose": "exposed_ports", "mem_limit": "memory", "mem_reservation": "memory_reservation",
+    "cpus": "cpus", "pids_limit": "pids_limit", "shm_size": "shm_size", "extra_hosts": "etc_hosts",
+}
+PULL_POLICIES = {"always": "always", "never": "never", "missing": "missing", "if_not_present": "missing"}
+
+
+def container_options(project, service_name, service, data, networks, volumes, working_dir, read, lookup,
+                      files):
+    """One service -> (options of ``dockyard.docker.container``, network keys used, volume keys used)."""
+    path = "services.%s" % service_name
+    opts = {}
+    if not service.get("image"):
+        raise ComposeError("%s.image is required (build is not supported: build the image with "
+                           "dockyard.docker.image and name it here)" % path)
+    opts["image"] = str(service["image"])
+    opts["name"] = str(service.get("container_name") or "%s-%s-1" % (project, service_name))
+    for key in ("command", "entrypoint"):
+        if service.get(key) is not None:
+            value = service[key]
+            if isinstance(value, str):
+                try:
+                    value = shlex.split(value)
+                except ValueError as exc:
+                    raise ComposeError("%s.%s: %r cannot be split into arguments: %s" % (path, key, value, exc))
+            opts[key] = [str(v) for v in _string_list(value, "%s.%s" % (path, key))]
+    for key, option in SIMPLE.items():
+        if service.get(key) is not None:
+            opts[option] = service[key]
+    env = _read_env_files(service.get("env_file") or [], working_dir, read, service_name)
+    for key, val in (service.get("environment") or {}).items():
+        if val is None:
+            val = lookup(key)
+            if val is None:
+                continue
+        env[key] = "" if val is None else (str(val).lower() if isinstance(val, bool) else str(val))
+    if env or "environment" in service:
+        opts["env"] = env
+    if service.get("sysctls"):
+        opts["sysctls"] = dict((k, str(v)) for k, v in service["sysctls"].items())
+    if service.get("ports"):
+        opts["published_ports"] = list(service["ports"])
+    if service.get("restart") is not None:
+        opts["restart_policy"] = _restart(service["restart"], path + ".restart")
+    if service.get("healthcheck") is not None:
+        check = dict(service["healthcheck"])
+        opts["healthcheck"] = dict((k, v) for k, v in check.items() if v is not None)
+    if service.get("logging"):
+        if service["logging"].get("driver"):
+            opts["log_driver"] = str(service["logging"]["driver"])
+        if service["logging"].get("options"):
+            if "log_driver" not in opts:
+                raise ComposeError("%s.logging.options needs logging.driver" % path)
+            opts["log_options"] = _labels(service["logging"]["options"], path + ".logging.options")
+    if service.get("stop_grace_period") is not None:
+        opts["stop_timeout"] = _seconds(service["stop_grace_period"], path + ".stop_grace_period")
+    if service.get("ulimits") is not None:
+        opts["ulimits"] = _ulimits(service["ulimits"], path + ".ulimits")
+    if service.get("devices") is not None:
+        opts["devices"] = _devices(service["devices"], path + ".devices")
+    if service.get("pull_policy") is not None:
+        if service["pull_policy"] not in PULL_POLICIES:
+            raise ComposeError("%s.pull_policy: %r is not supported; accepted values: %s"
+                               % (path, service["pull_policy"], ", ".join(sorted(PULL_POLICIES))))
+        opts["pull"] = PULL_POLICIES[service["pull_policy"]]
+    resources = (service.get("deploy") or {}).get("resources") or {}
+    limits, reservations = resources.get("limits") or {}, resources.get("reservations") or {}
+    for key, option in (("memory", "memory"), ("cpus", "cpus"), ("pids", "pids_limit")):
+        if limits.get(key) is not None:
+            opts[option] = limits[key]
+    if reservations.get("memory") is not None:
+        opts["memory_reservation"] = reservations["memory"]
+    if isinstance(opts.get("cpus"), str):
+        try:
+            opts["cpus"] = float(opts["cpus"])
+        except ValueError:
+            raise ComposeError("%s: cpus %r is not a number" % (path, opts["cpus"]))
+    used_volumes = set()
+    binds, mounts = _mounts(project, service_name, service.get("volumes") or [], volumes, working_dir, used_volumes)
+    if binds:
+        opts["volumes"] = binds
+    if mounts:
+        opts["mounts"] = mounts
+    used_networks = set()
+    mode = service.get("network_mode")
+    if mode is not None and service.get("networks"):
+        raise ComposeError("%s: network_mode and networks cannot be used together" % path)
+    if mode is not None:
+        mode = str(mode)
+        if mode.startswith("service:"):
+            other = mode[len("service:"):]
+            if other not in data["services"]:
+                raise ComposeError("%s.network_mode: no service %s in the project" % (path, other))
+            mode = "container:" + str(data["services"][other].get("container_name") or
+                                      "%s-%s-1" % (project, other))
+        opts["network_mode"] = mode
+    else:
+        attached = service.get("networks") or {"default": {}}
+        opts["networks"] = []
+        for key in sorted(attached):
+            settings = attached[key] or {}
+            if key not in networks and key != "default":
+                raise ComposeError("%s.networks.%s: network %s is not declared under the top-level networks "
+                                   "(declared: %s)" % (path, key, key, ", ".join(sorted(networks)) or "none"))
+            used_networks.add(key)
+            name = networks[key]["name"] if key in networks else "%s_default" % project
+            extra = _string_list(settings.get("aliases"), "%s.networks.%s.aliases" % (path, key))
+            aliases = [service_name] + [str(a) for a in extra if str(a) != service_name]
+            entry = dict(name=name, aliases=aliases)
+            if settings.get("ipv4_address"):
+                entry["ipv4_address"] = str(settings["ipv4_address"])
+            opts["networks"].append(entry)
+    labels = _labels(service.get("labels"), path + ".labels")
+    opts["labels"] = labels
+    config_hash = hashlib.sha256(json.dumps(opts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    labels.update({
+        LABEL + "project": project,
+        LABEL + "service": service_name,
+        LABEL + "container-number": "1",
+        LABEL + "oneoff": "False",
+        LABEL + "config-hash": config_hash,
+    })
+    if files:
+        labels[LABEL + "project.config_files"] = ",".join(files)
+        labels[LABEL + "project.working_dir"] = working_dir
+    _validate(opts, path)
+    return opts, used_networks, used_volumes
+
+
+OPTION_TO_KEY = dict((option, key) for key, option in SIMPLE.items())
+OPTION_TO_KEY.update({"published_ports": "ports", "restart_policy": "restart", "stop_timeout": "stop_grace_period",
+                      "env": "environment", "log_driver": "logging.driver", "log_options": "logging.options",
+                      "mounts": "volumes", "volumes": "volumes", "networks": "networks", "name": "container_name"})
+
+
+def _validate(opts, path):
+    """Parse the options as ``container`` does, so a bad value fails here with the compose path."""
+    from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import parse_spec
+
+    try:
+        parse_spec(dict(opts))
+    except SpecError as exc:
+        message = str(exc)
+        option = message.split(" ", 1)[0].split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
+        key = OPTION_TO_KEY.get(option, option)
+        raise ComposeError("%s.%s: %s" % (path, key, message))

@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bulk reconcile: plan every container as ``container`` does, then apply the plans in parallel.
+
+Used by the ``containers`` module and by ``compose`` (which passes its own execution waves, from
+``depends_on``).  All or nothing: an item that cannot be planned stops the run before the first change.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    OWNER_LABEL,
+    explain_error,
+    fail_from_error,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import (
+    ImageResolver,
+    ThreadClients,
+    execution_waves,
+    item_result,
+    prune_candidates,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
+    ChangeLock,
+    ContainerError,
+    apply,
+    prepare,
+    replan,
+    resolve_image,
+    run_parallel,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import parse_spec
+
+
+# Steps that only wait for the engine (a stop waits up to the stop timeout): not bounded by parallelism.
+WAIT_STEPS = set(("stop", "remove", "unpause", "remove_leftover"))
+
+
+class Refused(Exception):
+    """Some items cannot be deployed: nothing was changed."""
+
+    def __init__(self, results, total):
+        super(Refused, self).__init__("%d of %d containers cannot be deployed, so none was changed: %s" % (
+            len(results), total, "; ".join("%s: %s" % (r["name"], r["msg"]) for r in results)))
+        self.results = results
+
+
+class BulkReconciler(object):
+    """Prepare every container as ``container`` does, then apply the plans in parallel."""
+
+    def __init__(self, module, engine, specs):
+        self.module = module
+        self.engine = engine
+        self.api = engine.api
+        self.specs = specs
+        self.check_mode = module.check_mode
+        self.parallelism = module.params.get("parallelism") or 10
+        self.clients = ThreadClients(engine.api, engine.new_api)
+        self.host = module.params.get("docker_host")
+
+    def _explain(self, exc):
+        if isinstance(exc, ContainerError):
+            return str(exc)
+        return explain_error(exc, self.host)
+
+    def plan_all(self):
+        """Inspect (by name), resolve images and plan each listed container, in list order."""
+        resolver = ImageResolver(lambda spec: resolve_image(self.api, spec, check_mode=self.check_mode),
+                                 check_mode=self.check_mode)
+        planned = []
+        for spec in self.specs:
+            try:
+                planned.append((spec, prepare(self.api, spec, self.check_mode, resolve=resolver), None))
+            except ContainerError as exc:
+                planned.append((spec, None, str(exc)))
+            except Exception as exc:  # noqa: BLE001 - SDK / transport errors, explained per item
+                planned.append((spec, None, "Could not manage container %s: %s" % (spec.name, self._explain(exc))))
+        return planned
+
+    def converge(self, prune=False, waves=None, before_apply=None):
+        """Plan every item, then change them; returns ``(results, pruned)``.
+
+        ``waves`` (lists of item indexes run one after another, default :func:`execution_waves`)
+        orders the changes; a wave starts when the one before it is done.  ``before_apply()``
+        (not in check mode) runs once every item is planned and before the first container change
+        (``compose`` creates its networks and volumes there).
+
+        All or nothing: when an item cannot be planned (a bad image, a refused option) :class:`Refused`
+        is raised before the first change.  Changes run under the per-host :class:`ChangeLock`, after
+        planning again (another run may have changed the containers while this one waited).
+        """
+        waves = waves if waves is not None else execution_waves(self.specs)
+        planned = self.plan_all()
+        refused = [item_result(spec.name, None, error=error) for spec, _prepared, error in planned if error]
+        if refused:
+            raise Refused(refused, len(planned))
+        prune_plan = self.plan_prune() if prune else []
+        if self.check_mode or not any(p.plan.steps for _s, p, _e in planned + prune_plan):
+            if before_apply is not None and not self.check_mode:
+                before_apply()
+            return self.run(planned, waves), self.run(prune_plan)
+        with ChangeLock():
+            if before_apply is not None:
+                before_apply()
+            planned = self.replan(planned)
+            prune_plan = self.plan_prune() if prune else []
+            pruned = self.run(prune_plan)
+            return self.run(planned, waves), pruned
+
+    def replan(self, planned):
+        """Every item planned again from the engine's state now (under the change lock), images kept."""
+        out = []
+        for spec, prepared, error in planned:
+            if error is not None:
+                out.append((spec, prepared, error))
+                continue
+            try:
+                out.append((spec, replan(self.api, prepared), None))
+            except ContainerError as exc:
+                out.append((spec, None, str(exc)))
+            except Exception as exc:  # noqa: BLE001
+                out.append((spec, None, "Could not manage container %s: %s" % (spec.name, self._explain(exc))))
+        return out
+
+    def plan_prune(self):
+        wanted = [spec.name for spec in self.specs]
+        try:
+            owned = self.api.containers(all=True, filters={"label": OWNER_LABEL})
+        except Exception as exc:  # noqa: BLE001
+            fail_from_error(self.module, exc, "list the containers labelled %s for prune" % OWNER_LABEL)
+        planned = []
+        for name, container_id in prune_candidates(owned, wanted):
+            spec = parse_spec(dict(name=name, state="absent"))
+            try:
+                planned.append((spec, prepare(self.api, spec, self.check_mode), None))
+            except Exception as exc:  # noqa: BLE001
+                planned.append((spec, None, "Could not prune container %s: %s" % (name, self._explain(exc))))
+        return planned
+
+    def run(self, planned, waves=None):
+        """Apply the plans (parallel within each wave); return the item results in order.
+
+        Stops and removals are waits on the engine, not work: they all run at once.  Plans
+        that create, start or pull are bounded by ``parallelism``.
+        """
+        results = [None] * len(planned)
+        todo = set()
+        for index, (spec, prepared, error) in enumerate(planned):
+            if error is not None:
+                results[index] = item_result(spec.name, None, error=error)
+            elif self.check_mode or not prepared.plan.steps:
+                results[index] = item_result(spec.name, prepared.plan, (prepared.inspect or {}).get("Id"))
+            else:
+                todo.add(index)
+        if waves is None:
+            waves = [list(range(len(planned)))]
+
+        def work(index):
+            return apply(self.clients.get(), planned[index][1]).get("container", {}).get("Id")
+
+        def outcomes(batch):
+            waits = [i for i in batch if set(planned[i][1].plan.steps) <= WAIT_STEPS]
+            work_items = [i for i in batch if i not in waits]
+            return (list(zip(waits, run_parallel(work, waits, len(waits))))
+                    + list(zip(work_items, run_parallel(work, work_items, self.parallelism))))
+
+        try:
+            for wave in waves:
+                batch = [index for index in wave if index in todo]
+                for index, (answer, exc) in outcomes(batch):
+                    spec, prepared, _error = planned[index]
+                    if exc is None:
+                        results[index] = item_result(spec.name, prepared.plan, answer)
+                    else:
+                        results[index] = item_result(
+                            spec.name, prepared.plan, (prepared.inspect or {}).get("Id"),
+                            error="Could not manage container %s: %s" % (spec.name, self._explain(exc)),
+                        )
+                        # The engine may have done part of the plan: report it as changed.
+                        results[index]["changed"] = True
+        finally:
+            self.clients.close()
+        return results
