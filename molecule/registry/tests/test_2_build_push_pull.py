@@ -15,6 +15,12 @@ CONTAINER = {"name": "web", "image": CURRENT, "pull": "always", "published_ports
              "restart_policy": "no", "stop_timeout": 2}
 
 
+def images(h):
+    """Every image on the node: names, digests and IDs (no relative times)."""
+    return h.check_output("docker images -a --no-trunc --digests --format '{{.Repository}}:{{.Tag}} {{.Digest}} {{.ID}}'"
+                          " | sort")
+
+
 def image(h, ref):
     return docker_json(h, "image inspect", ref)[0]
 
@@ -34,11 +40,11 @@ def test_built_tagged_pushed_and_running_on_the_other_node(node1, node2):
 
 
 def test_unchanged_context_and_registry_change_nothing(node1, node2):
-    before_images = node1.check_output("docker images --no-trunc --digests")
+    before_images = images(node1)
     digest = registry_digest(node1, "current")
     run = run_apply("reg-node1", "image", build_args("from-registry-v1"))
     assert run.rc == 0 and run.recap()["changed"] == 0, run
-    assert node1.check_output("docker images --no-trunc --digests") == before_images
+    assert images(node1) == before_images
     assert registry_digest(node1, "current") == digest
     cid = docker_json(node2, "inspect", "web")[0]["Id"]
     run = run_apply("reg-node2", "container", CONTAINER)
@@ -47,12 +53,12 @@ def test_unchanged_context_and_registry_change_nothing(node1, node2):
 
 
 def test_missing_dockerfile_refused_nothing_changed(node1):
-    before = node1.check_output("docker images -a --no-trunc --digests")
+    before = images(node1)
     args = build_args("x")
     args["build"]["dockerfile"] = "Missing.Dockerfile"
     run = run_apply("reg-node1", "image", args)
     assert run.rc != 0 and "build.dockerfile Missing.Dockerfile does not exist" in run.output, run
-    assert node1.check_output("docker images -a --no-trunc --digests") == before
+    assert images(node1) == before
 
 
 def test_new_push_makes_the_next_run_pull_and_recreate(node1, node2):
