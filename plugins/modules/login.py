@@ -15,8 +15,9 @@ version_added: 0.3.0
 description:
   - With O(state=present), checks O(username) and O(password) against the registry through the engine (the
     engine's C(POST /auth), so the registry itself answers and the engine's trust in C(/etc/docker/certs.d)
-    applies), then writes the entry C(docker login) writes into the Docker client config file O(config_path):
-    C({"auths": {"<host[:port]>": {"auth": "<base64 of username:password>"}}}), file mode C(0600).
+    applies), then writes the entry C(docker login) writes into the Docker client config file O(config_path),
+    an C(auth) string (base64 of C(username:password)) under the registry's C(host[:port]) in C(auths), file
+    mode C(0600).
   - Other entries and keys of the file are kept. Credentials the registry refuses fail the task with the
     registry's answer and leave the file exactly as it was.
   - With O(state=absent), removes only the entry of O(registry_url) from the file (the registry is not asked).
@@ -41,7 +42,7 @@ options:
         path, which is ignored. Docker Hub by default; every spelling of Docker Hub is stored under the key
         C(https://index.docker.io/v1/), as C(docker login) does.
       - An C(http://) URL is refused unless the engine talks plain HTTP to that registry (it is among the engine's
-        C(insecure-registries)): credentials must not travel to a TLS registry by a URL that says otherwise.
+        C(insecure-registries)), so that credentials never travel to a TLS registry by a URL that says otherwise.
     type: str
     default: https://index.docker.io/v1/
     aliases: [registry, url]
