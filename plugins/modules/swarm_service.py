@@ -305,7 +305,7 @@ options:
         nodes that never logged in can pull a private image (C(docker service create --with-registry-auth)).
         The swarm keeps them with the service and hands them to the nodes that run its tasks. Fails, changing
         nothing, when that config has no credentials for the registry.
-      - V(false) sends none (as the C(docker) CLI by default): nodes pull with their own credentials, if any.
+      - V(false) sends none (as the C(docker) CLI by default), so nodes pull with their own credentials, if any.
     type: bool
     default: false
   wait:
