@@ -184,24 +184,37 @@ def read_file(path):
         raise RegistryError("config_path %s cannot be read: %s" % (path, exc))
 
 
-def write_file(module, path, content):
-    """Write ``content`` to ``path`` (0600) by an atomic rename; the directory is made 0700 if missing."""
+def write_file(path, content):
+    """Write ``content`` to ``path`` by an atomic rename of a 0600 file in the same directory.
+
+    The new file is never readable by others, not even for a moment; an existing file keeps its owner.
+    The directory is made 0700 when missing.
+    """
     directory = os.path.dirname(path) or "."
     if not os.path.isdir(directory):
         try:
             os.makedirs(directory, 0o700)
         except OSError as exc:
             raise RegistryError("config_path %s: cannot create its directory: %s" % (path, exc))
+    owner = None
+    if os.path.exists(path):
+        info = os.stat(path)
+        owner = (info.st_uid, info.st_gid)
     fd, tmp = tempfile.mkstemp(prefix=".config.json.", dir=directory)
     try:
         os.fchmod(fd, 0o600)
+        if owner is not None and os.geteuid() == 0:
+            os.fchown(fd, owner[0], owner[1])
         with os.fdopen(fd, "wb") as handle:
             handle.write(to_bytes(content))
-        module.atomic_move(tmp, path)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(tmp, path)
+    except OSError as exc:
+        raise RegistryError("config_path %s could not be written: %s" % (path, exc))
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    os.chmod(path, 0o600)
 
 
 def registry_answer(exc):
@@ -278,7 +291,7 @@ class Login(object):
                 self.actions.append("removed the entry of %s" % key)
         changed = new is not data
         if changed and not self.module.check_mode:
-            write_file(self.module, self.path, dump_config(new))
+            write_file(self.path, dump_config(new))
         before, after = summary(data), summary(new)
         if changed and state == "present" and key in before["auths"]:
             after["auths"][key]["credentials"] = "replaced"
