@@ -15,7 +15,7 @@ BIN         := $(VENV)/bin
 LAB_NODES   ?= 3
 LAB_NAME    ?= lab
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= default engine containers options faults units bulk kit compose security swarm
+SCENARIOS   ?= default engine containers options faults units bulk kit compose registry security swarm
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
@@ -44,7 +44,7 @@ engine:
 
 images: engine
 	@echo "==> Lab images (built from Debian packages, cached by recipe)"
-	@$(PYTHON) tools/lab.py images node node-engine app nginx redis
+	@$(PYTHON) tools/lab.py images node node-engine registry app nginx redis
 
 collections:
 	@mkdir -p .lab/collections/ansible_collections/dockyard

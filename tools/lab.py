@@ -123,6 +123,16 @@ CMD ["/lib/systemd/systemd"]
 """,
         {},
     ),
+    # A node-engine that can also be a private registry: Debian's Distribution registry (v2.8), htpasswd and
+    # openssl. The registry service is disabled: a scenario configures TLS and auth, then starts it.
+    "registry": (
+        "node-engine",
+        """RUN apt-get update -q && apt-get install -y -q --no-install-recommends \\
+      docker-registry apache2-utils openssl \\
+ && systemctl disable docker-registry.service
+""",
+        {},
+    ),
     "app": (
         "base",
         """RUN apt-get update -q && apt-get install -y -q --no-install-recommends python3 \\
@@ -698,7 +708,7 @@ def main(argv=None):
     p_up.add_argument("--lab", default="lab")
     p_up.add_argument("--nodes", type=int, default=int(os.environ.get("LAB_NODES", "3")))
     p_up.add_argument("--host", action="append", help="node host names (default <lab>-node1..N)")
-    p_up.add_argument("--image", default="node-engine", choices=["node", "node-engine"])
+    p_up.add_argument("--image", default="node-engine", choices=["node", "node-engine", "registry"])
     p_up.add_argument("--load", action="append", default=[], help="image to load into every node's engine")
     p_up.add_argument("--json", help="write molecule instance config (JSON list) here")
     p_load = sub.add_parser("load", help="load images into the nodes' engines")

@@ -298,6 +298,16 @@ options:
       mode:
         description: Octal file mode (default V('0444')).
         type: str
+  with_registry_auth:
+    description:
+      - V(true) sends the registry credentials of O(image)'s registry, from the Docker client config of the user
+        the module runs as on the manager (see M(dockyard.docker.login)), with the create or update, so that
+        nodes that never logged in can pull a private image (C(docker service create --with-registry-auth)).
+        The swarm keeps them with the service and hands them to the nodes that run its tasks. Fails, changing
+        nothing, when that config has no credentials for the registry.
+      - V(false) sends none (as the C(docker) CLI by default), so nodes pull with their own credentials, if any.
+    type: bool
+    default: false
   wait:
     description: Wait until the running tasks equal the desired tasks.
     type: bool
@@ -374,8 +384,11 @@ actions:
   elements: str
 """
 
+import contextlib
 import copy
+import importlib
 import os
+import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -483,6 +496,39 @@ class ServiceManager:
         if reasons and not ipvs_available(self.module):
             self.module.fail_json(msg=ipvs_refusal(reasons, os.uname()[1]), **self.result)
 
+    def check_registry_auth(self, image):
+        """With ``with_registry_auth``: the credentials for ``image``'s registry must be there (before any change)."""
+        if not self.params["with_registry_auth"] or self.params["state"] != "present":
+            return
+        sdk_auth = importlib.import_module("docker.auth")
+        registry = sdk_auth.resolve_repository_name(image)[0] if image else None
+        if not image or not sdk_auth.get_config_header(self.api, registry):
+            self.module.fail_json(
+                msg="with_registry_auth: the Docker client config of the user this module runs as on %s has no "
+                    "credentials for registry %s (of image %s): log in first (dockyard.docker.login) with the "
+                    "same become as this task" % (os.uname()[1], registry, image), **self.result)
+
+    @contextlib.contextmanager
+    def registry_auth(self):
+        """Around a create or update: no credentials unless ``with_registry_auth``.
+
+        The SDK adds ``X-Registry-Auth`` whenever the client config has credentials for the image's registry;
+        with ``with_registry_auth: false`` it reads, for the call, a config whose only entry is for a name no
+        registry has (an empty one would make the SDK load the user's file again), so it sends none, as the CLI.
+        """
+        if self.params["with_registry_auth"]:
+            yield
+            return
+        fd, empty = tempfile.mkstemp(prefix="dockyard-noauth-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write('{"auths": {"no-registry.invalid": {}}}')
+            self.api.reload_config(dockercfg_path=empty)
+            yield
+        finally:
+            os.unlink(empty)
+            self.api.reload_config()
+
     def create(self, spec):
         spec = copy.deepcopy(spec)
         if not spec["TaskTemplate"]["ContainerSpec"].get("Image"):
@@ -490,10 +536,11 @@ class ServiceManager:
         spec.setdefault("Mode", {"Replicated": {}})
         if "Replicated" in spec["Mode"] and spec["Mode"]["Replicated"].get("Replicas") is None:
             spec["Mode"]["Replicated"]["Replicas"] = 1
-        self.call("create service %s" % spec["Name"], self.api.create_service,
-                  task_template=spec["TaskTemplate"], name=spec["Name"], labels=spec.get("Labels"),
-                  mode=spec["Mode"], update_config=spec.get("UpdateConfig"),
-                  rollback_config=spec.get("RollbackConfig"), endpoint_spec=spec.get("EndpointSpec"))
+        with self.registry_auth():
+            self.call("create service %s" % spec["Name"], self.api.create_service,
+                      task_template=spec["TaskTemplate"], name=spec["Name"], labels=spec.get("Labels"),
+                      mode=spec["Mode"], update_config=spec.get("UpdateConfig"),
+                      rollback_config=spec.get("RollbackConfig"), endpoint_spec=spec.get("EndpointSpec"))
 
     def run(self):
         name = self.params["name"]
@@ -510,6 +557,8 @@ class ServiceManager:
 
         desired = self.desired()
         before = (service or {}).get("Spec") or {}
+        self.check_registry_auth(desired["TaskTemplate"]["ContainerSpec"].get("Image")
+                                 or (before.get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
         if service is None:
             after = desired
             self.preflight(after)
@@ -536,12 +585,13 @@ class ServiceManager:
                 self.actions.append("update service %s (%s)" % (name, ", ".join(diffs)))
                 self.result["changed"] = True
                 if not self.module.check_mode:
-                    self.call("update service %s" % name, self.api.update_service, service["ID"],
-                              service["Version"]["Index"], task_template=after["TaskTemplate"],
-                              name=after["Name"], labels=after.get("Labels") or {}, mode=after.get("Mode"),
-                              update_config=after.get("UpdateConfig"),
-                              rollback_config=after.get("RollbackConfig"),
-                              endpoint_spec=after.get("EndpointSpec"))
+                    with self.registry_auth():
+                        self.call("update service %s" % name, self.api.update_service, service["ID"],
+                                  service["Version"]["Index"], task_template=after["TaskTemplate"],
+                                  name=after["Name"], labels=after.get("Labels") or {}, mode=after.get("Mode"),
+                                  update_config=after.get("UpdateConfig"),
+                                  rollback_config=after.get("RollbackConfig"),
+                                  endpoint_spec=after.get("EndpointSpec"))
         if self.module._diff:
             self.result["diff"] = dict(before=before, after=after)
         if self.module.check_mode:
@@ -702,6 +752,7 @@ def argument_spec():
         )),
         secrets=dict(type="list", elements="dict", no_log=False, options=dict(secret_name=dict(type="str", required=True), **ref)),
         configs=dict(type="list", elements="dict", options=dict(config_name=dict(type="str", required=True), **ref)),
+        with_registry_auth=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=120),
         ignore_ipvs_check=dict(type="bool", default=False),
