@@ -231,7 +231,12 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dockyard.docker.plugins.module_utils import network_spec
+from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_cache
+
+# Before the other module_utils are imported: their compiled code is kept on the host between runs.
+bytecode_cache.install()
+
+from ansible_collections.dockyard.docker.plugins.module_utils import network_spec  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,

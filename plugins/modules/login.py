@@ -154,7 +154,12 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_cache
+
+# Before the other module_utils are imported: their compiled code is kept on the host between runs.
+bytecode_cache.install()
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
     connect,
     docker_argument_spec,
     explain_error,
