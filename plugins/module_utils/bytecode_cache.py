@@ -5,11 +5,13 @@
 
 Ansible ships a module and its module_utils to the target as a zip file, and Python
 cannot write ``__pycache__`` into a zip: every task compiles every imported file again.
-For ``container`` that compilation is most of what the module costs beyond Ansible's
-own start-up.  :func:`install` adds an import hook for this collection's module_utils
-only: when a file is imported from the zip, its compiled code is read from (or written
-to) a per-user cache directory, keyed by a hash of the file's text and of the Python
-version, exactly what Python does for files on disk.
+(Python's zip importer even compiles each file twice: once to answer ``find_spec``,
+once to run it.)  For ``container`` that compilation is most of what the module costs
+beyond Ansible's own start-up.  :func:`install` adds an import hook for this
+collection's module_utils only: when a file is imported from the zip, its text is read
+from the zip and its compiled code from (or written to) a per-user cache directory,
+keyed by a hash of the text and of the Python version, exactly what Python does for
+files on disk.
 
 Safety: the directory is created ``0700`` and used only when it belongs to the user
 running the module and nobody else can write to it; cache files are written atomically
@@ -29,6 +31,7 @@ import os
 import stat
 import sys
 import tempfile
+import zipimport
 
 PREFIX = "ansible_collections.dockyard.docker.plugins.module_utils."
 ENV = "DOCKYARD_BYTECODE_CACHE"
@@ -56,26 +59,24 @@ def _safe_file(path):
 
 
 class _CachingLoader(object):
-    """Wraps the zip importer's loader: same source, compiled code from the cache."""
+    """Runs a module_utils file from the zip with its compiled code from the cache."""
 
-    def __init__(self, inner, fullname, directory):
-        self.inner = inner
+    def __init__(self, fullname, source, directory):
         self.fullname = fullname
+        self.source = source
         self.directory = directory
 
     def create_module(self, spec):
         return None
 
     def get_source(self, fullname):
-        return self.inner.get_source(fullname)
+        return self.source
 
     def exec_module(self, module):
-        source = self.inner.get_source(self.fullname)
-        filename = module.__spec__.origin or self.fullname
-        exec(self._code(source, filename), module.__dict__)  # pylint: disable=exec-used
+        exec(self._code(module.__spec__.origin or self.fullname), module.__dict__)  # pylint: disable=exec-used
 
-    def _code(self, source, filename):
-        digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + source.encode("utf-8")).hexdigest()[:24]
+    def _code(self, filename):
+        digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + self.source.encode("utf-8")).hexdigest()[:24]
         path = os.path.join(self.directory, "%s.%s.pyc" % (self.fullname[len(PREFIX):], digest))
         if _safe_file(path):
             try:
@@ -83,7 +84,7 @@ class _CachingLoader(object):
                     return marshal.loads(handle.read())
             except (OSError, ValueError, EOFError, TypeError):
                 pass
-        code = compile(source, filename, "exec", dont_inherit=True)
+        code = compile(self.source, filename, "exec", dont_inherit=True)
         try:
             handle, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
@@ -95,29 +96,42 @@ class _CachingLoader(object):
 
 
 class _Finder(object):
-    """Meta path finder for this collection's module_utils when they come from a zip."""
+    """Meta path finder for this collection's module_utils (not packages) when they come from a zip.
+
+    It reads the file's text straight from the zip; the zip importer's own ``find_spec``
+    would compile the file just to report its file name.
+    """
 
     def __init__(self, directory):
         self.directory = directory
 
     def find_spec(self, fullname, path=None, target=None):
-        if not fullname.startswith(PREFIX):
+        if not fullname.startswith(PREFIX) or not path:
             return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
+        for entry in path:
+            importer = sys.path_importer_cache.get(entry)
+            if importer is None and ".zip" in entry:
+                try:
+                    importer = zipimport.zipimporter(entry)
+                except (zipimport.ZipImportError, OSError):
+                    continue
+                sys.path_importer_cache[entry] = importer
+            if not isinstance(importer, zipimport.zipimporter):
                 continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                break
-        else:
-            return None
-        loader = spec.loader
-        # Only modules (not packages) loaded from a zip: files on disk already have __pycache__.
-        if (spec.submodule_search_locations is not None or type(loader).__name__ != "zipimporter"
-                or not hasattr(loader, "get_source")):
+            try:
+                if importer.is_package(fullname):
+                    return None
+                source = importer.get_source(fullname)
+            except zipimport.ZipImportError:
+                continue
+            if source is None:
+                continue
+            origin = os.path.join(importer.archive, importer.prefix, fullname.rpartition(".")[2] + ".py")
+            spec = importlib.util.spec_from_loader(fullname, _CachingLoader(fullname, source, self.directory),
+                                                   origin=origin)
+            spec.has_location = True
             return spec
-        spec.loader = _CachingLoader(loader, fullname, self.directory)
-        return spec
+        return None
 
 
 def install():
