@@ -228,10 +228,25 @@ def probe_values():
     return ["probe-%s" % os.urandom(12).hex(), "probe-%s" % os.urandom(12).hex()]
 
 
+def first_converge_log():
+    """The -vvv output of Molecule's first converge (converge_vvv.yml keeps one file per run)."""
+    import glob
+
+    logs = sorted(glob.glob(os.path.join(EPHEMERAL, "converge-*-vvv.log")))
+    assert logs, "no converge -vvv log in %s: converge_vvv.yml did not run" % EPHEMERAL
+    with open(logs[0]) as handle:
+        text = handle.read()
+    # The first converge really created things: the secret, the swarm, the service.
+    assert re.search(r"sec-node1\s*:.*changed=[1-9]", text), text[-2000:]
+    assert "swarm_secret.py" in text and "ESTABLISH SSH CONNECTION" in text
+    return text
+
+
 @pytest.fixture(scope="module")
 def vvv_log(probe_values):
-    """converge again (idempotent) + the secret life-cycle probe, both at -vvv."""
-    converge = playbook_vvv("converge.yml", "converge-vvv.log")
+    """The first converge, converge again (idempotent) and the secret life-cycle probe, all at -vvv."""
+    first = first_converge_log()
+    converge = playbook_vvv("converge.yml", "converge-rerun-vvv.log")
     assert re.search(r"sec-node2\s*:.*changed=0", converge), converge[-2000:]
     vars_file = os.path.join(EPHEMERAL, "probe-vars.json")
     with open(vars_file, "w") as handle:
@@ -240,7 +255,7 @@ def vvv_log(probe_values):
         probe = playbook_vvv("leak_probe.yml", "probe-vvv.log", vars_file)
     finally:
         os.unlink(vars_file)
-    return converge + probe
+    return first + converge + probe
 
 
 def test_vvv_log_has_no_secret_material(node1, vvv_log, probe_values):
