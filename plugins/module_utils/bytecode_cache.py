@@ -134,10 +134,18 @@ class _Finder(object):
         return None
 
 
+def _from_zip():
+    """Whether this collection's code is running from a module payload zip (where the cache helps)."""
+    return isinstance(globals().get("__loader__"), zipimport.zipimporter)
+
+
 def install():
-    """Add the import hook (once); returns the cache directory, or ``None`` when the cache is off."""
+    """Add the import hook (once); returns the cache directory, or ``None`` when the cache is off.
+
+    Only for code imported from a zip: files on disk have ``__pycache__`` already.
+    """
     setting = os.environ.get(ENV, "")
-    if setting.lower() in ("off", "0", "false", "no"):
+    if setting.lower() in ("off", "0", "false", "no") or not _from_zip():
         return None
     for finder in sys.meta_path:
         if isinstance(finder, _Finder):
@@ -145,5 +153,8 @@ def install():
     directory = _private_dir(setting or os.path.join(os.path.expanduser("~"), ".cache", "dockyard.docker"))
     if directory is None:
         return None
-    sys.meta_path.insert(0, _Finder(directory))
+    # Just before the path finder (which would find these files in the zip), not ahead of the built-ins.
+    finders = [getattr(finder, "__name__", type(finder).__name__) for finder in sys.meta_path]
+    position = finders.index("PathFinder") if "PathFinder" in finders else len(sys.meta_path)
+    sys.meta_path.insert(position, _Finder(directory))
     return directory

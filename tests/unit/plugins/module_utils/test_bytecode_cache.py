@@ -82,3 +82,13 @@ def test_the_cache_can_be_turned_off(tmp_path):
     directory, value = run_probe(tmp_path, tmp_path / "cache", env_value="off")
     assert directory == "None" and value == "from source"
     assert not (tmp_path / "cache").exists()
+
+
+def test_not_installed_for_files_on_disk():
+    """Imported from the file system (unit tests, ansible-test's import check) nothing is hooked."""
+    code = ("import sys; from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_cache; "
+            "before = list(sys.meta_path); print(bytecode_cache.install(), sys.meta_path == before)")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    env.pop("DOCKYARD_BYTECODE_CACHE", None)
+    out = subprocess.check_output([sys.executable, "-c", code], env=env).decode().split()
+    assert out == ["None", "True"]
