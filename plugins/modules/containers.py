@@ -17,9 +17,9 @@ description:
     M(dockyard.docker.container) and is inspected, compared, created, updated in place, recreated, started,
     stopped or removed by the same code as that module, so the end state, RV(containers[].changed) and
     RV(containers[].actions) are the ones a loop of M(dockyard.docker.container) over the same items gives.
-  - Containers are looked up by name (the engine is never asked to list every container, except with
-    O(prune=true), which lists only the containers carrying the ownership label). Each image is resolved once
-    per task.
+  - Containers are looked up by name. The engine is never asked to list every container - only one list
+    filtered by name finds the containers an interrupted recreate left aside, and O(prune=true) lists the
+    containers carrying the ownership label. Each image is resolved once per task.
   - The changes run in parallel, at most O(parallelism) creates, starts, updates or recreates at a time; stops
     and removals all at once, so removing many containers costs about one stop timeout in all.
   - All or nothing - every item is validated, looked up and its image resolved (pulled when needed) before the

@@ -27,6 +27,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.manager 
     ChangeLock,
     ContainerError,
     apply,
+    list_aside,
     prepare,
     replan,
     resolve_image,
@@ -71,9 +72,11 @@ class BulkReconciler(object):
         resolver = ImageResolver(lambda spec: resolve_image(self.api, spec, check_mode=self.check_mode),
                                  check_mode=self.check_mode)
         planned = []
+        aside = list_aside(self.api) if self.specs else set()
         for spec in self.specs:
             try:
-                planned.append((spec, prepare(self.api, spec, self.check_mode, resolve=resolver), None))
+                planned.append((spec, prepare(self.api, spec, self.check_mode, resolve=resolver, aside_names=aside),
+                                None))
             except ContainerError as exc:
                 planned.append((spec, None, str(exc)))
             except Exception as exc:  # noqa: BLE001 - SDK / transport errors, explained per item
@@ -113,12 +116,13 @@ class BulkReconciler(object):
     def replan(self, planned):
         """Every item planned again from the engine's state now (under the change lock), images kept."""
         out = []
+        aside = list_aside(self.api) if planned else set()
         for spec, prepared, error in planned:
             if error is not None:
                 out.append((spec, prepared, error))
                 continue
             try:
-                out.append((spec, replan(self.api, prepared), None))
+                out.append((spec, replan(self.api, prepared, aside_names=aside), None))
             except ContainerError as exc:
                 out.append((spec, None, str(exc)))
             except Exception as exc:  # noqa: BLE001

@@ -330,9 +330,12 @@ def _remove(api, container_id, spec):
     api.remove_container(container_id, v=not spec.keep_volumes, force=True)
 
 
+ASIDE_SUFFIX = "-dockyard-old"
+
+
 def aside_name(name):
     """Where a recreate keeps the old container until the new one runs (one fixed name per container)."""
-    return "%s-dockyard-old" % name
+    return name + ASIDE_SUFFIX
 
 
 class RecreateFailed(ContainerError):
@@ -512,17 +515,21 @@ class Prepared(object):
         )
 
 
-def prepare(api, spec, check_mode=False, reader=None, resolve=None):
+def prepare(api, spec, check_mode=False, reader=None, resolve=None, aside_names=None):
     """Inspect (by name), resolve the image and plan one container.  Changes nothing.
 
     ``resolve(spec) -> (image, pulled)`` defaults to :func:`resolve_image` (``containers``
-    passes one that resolves each image once per task).
+    passes one that resolves each image once per task).  ``aside_names`` (a set), when
+    given, are the containers an interrupted recreate left aside on the engine (listed once
+    for many containers); otherwise the aside name is looked up for this one container.
     """
     look = reader or api
     inspect = inspect_container(look, spec.name)
     if inspect is not None and not check_mode:
         inspect = wait_removed(look, spec, inspect)
-    leftover = inspect_container(look, aside_name(spec.name))
+    leftover = None
+    if aside_names is None or aside_name(spec.name) in aside_names:
+        leftover = inspect_container(look, aside_name(spec.name))
     peer_id = resolve_network_peer(look, spec) if inspect is not None or leftover is not None else None
     if resolve is None:
         image, pulled = resolve_image(api, spec, check_mode=check_mode, reader=look)
@@ -538,9 +545,17 @@ def prepare(api, spec, check_mode=False, reader=None, resolve=None):
     return Prepared(spec, inspect, ctx, the_plan, image, pulled)
 
 
-def replan(api, prepared, reader=None):
+def replan(api, prepared, reader=None, aside_names=None):
     """The same container planned again from the engine's state now (under the change lock)."""
-    return prepare(api, prepared.spec, reader=reader, resolve=lambda _spec: (prepared.image, prepared.pulled))
+    return prepare(api, prepared.spec, reader=reader, resolve=lambda _spec: (prepared.image, prepared.pulled),
+                   aside_names=aside_names)
+
+
+def list_aside(api):
+    """Names of the containers recreates left aside (``*-dockyard-old``): one filtered list for many containers."""
+    listed = api.containers(all=True, filters={"name": ASIDE_SUFFIX})
+    return set(name.lstrip("/") for entry in listed or [] for name in entry.get("Names") or []
+               if name.endswith(ASIDE_SUFFIX))
 
 
 def apply(api, prepared, reader=None):

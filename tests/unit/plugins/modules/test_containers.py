@@ -113,6 +113,7 @@ class FakeEngine(object):
     def containers(self, all=False, filters=None):  # noqa: A002 - the SDK's name
         label = (filters or {}).get("label")
         with self.lock:
+            self.calls.append(("list", dict(filters or {})))
             return [
                 {"Id": r["Id"], "Names": [r["Name"]], "Labels": r["Config"].get("Labels") or {}}
                 for r in self.by_id.values() if label is None or label in (r["Config"].get("Labels") or {})
@@ -272,13 +273,24 @@ def test_policy_change_keeps_the_container_ids():
     assert dict((r["Name"], r["Id"]) for r in engine.by_id.values()) == before
 
 
-def test_bulk_looks_containers_up_by_name_and_never_lists_without_prune():
+def test_bulk_looks_containers_up_by_name_and_lists_only_what_recreates_left_aside():
     engine = FakeEngine()
     run_bulk(engine, items())
     engine.calls = []
     run_bulk(engine, items())
-    assert sorted(engine.calls) == sorted([("inspect", "web-%d" % i) for i in range(5)]
-                                          + [("inspect", "web-%d-dockyard-old" % i) for i in range(5)])
+    inspects = sorted(c for c in engine.calls if c[0] == "inspect")
+    assert inspects == sorted(("inspect", "web-%d" % i) for i in range(5))
+    assert [c for c in engine.calls if c[0] == "list"] == [("list", {"name": "-dockyard-old"})]
+
+
+def test_bulk_repairs_a_container_left_aside():
+    engine = FakeEngine()
+    run_bulk(engine, items(n=2))
+    old = [r for r in engine.by_id.values() if r["Name"] == "/web-1"][0]
+    old["Name"] = "/web-1-dockyard-old"  # what a recreate killed after its rename leaves
+    got, _r, _p = run_bulk(engine, items(n=2))
+    assert got[1][2][0] == "restored web-1-dockyard-old (left by an interrupted recreate) as web-1"
+    assert sorted(engine.state()) == ["web-0", "web-1"]
 
 
 def test_prune_removes_only_labelled_unlisted_containers():
@@ -308,7 +320,7 @@ def test_one_item_that_cannot_be_planned_changes_nothing():
         run_bulk(engine, bad)
     assert "1 of 3 containers cannot be deployed, so none was changed" in str(err.value)
     assert "web-1: image missing:1 is not on this host and pull is never" in str(err.value)
-    assert engine.state() == {} and not [c for c in engine.calls if c[0] != "inspect"]
+    assert engine.state() == {} and not [c for c in engine.calls if c[0] not in ("inspect", "list")]
 
 
 class StartFails(FakeEngine):
