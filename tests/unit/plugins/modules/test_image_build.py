@@ -9,22 +9,13 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from module_harness import module_runner
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import NotFound
 from ansible_collections.dockyard.docker.plugins.module_utils import image_build as ib
 from ansible_collections.dockyard.docker.plugins.modules import image
 
 REPO = "reg:5000/team/web"
-
-
-class Exit(Exception):
-    pass
-
-
-class Fail(Exception):
-    pass
 
 
 class FakeApi:
@@ -71,11 +62,6 @@ class FakeApi:
         yield {"aux": {"Tag": tag, "Digest": digest, "Size": 1}}
 
 
-class FakeClient:
-    def __init__(self, api):
-        self.api = api
-
-
 @pytest.fixture
 def ctx(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM base\n")
@@ -84,28 +70,8 @@ def ctx(tmp_path):
 
 @pytest.fixture
 def run(monkeypatch):
-    def exit_json(self, **kw):
-        raise Exit(kw)
-
-    def fail_json(self, **kw):
-        raise Fail(kw)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-
-    def runner(args, api=None):
-        def fake_connect(module, **_kw):
-            if api is None:
-                raise AssertionError("the engine must not be contacted")
-            return FakeClient(api)
-
-        monkeypatch.setattr(image, "connect", fake_connect)
-        with patch_module_args(args):
-            with pytest.raises((Exit, Fail)) as exc:
-                image.main()
-        return exc.value.args[0], isinstance(exc.value, Exit)
-
-    return runner
+    runner = module_runner(monkeypatch)
+    return lambda args, api=None: runner(image, args, api)
 
 
 def build_args(ctx, **kw):

@@ -11,21 +11,12 @@ import importlib
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from module_harness import module_runner
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL, APIError, NotFound
 from ansible_collections.dockyard.docker.plugins.modules import engine_info, prune, volume
 
 exec_module = importlib.import_module("ansible_collections.dockyard.docker.plugins.modules.exec")
-
-
-class Exit(Exception):
-    pass
-
-
-class Fail(Exception):
-    pass
 
 
 class Response:
@@ -39,35 +30,9 @@ def api_error(status, text):
     return APIError(text, response=Response(status), explanation=text)
 
 
-class FakeClient:
-    def __init__(self, api):
-        self.api = api
-
-
 @pytest.fixture
 def run(monkeypatch):
-    def exit_json(self, **kw):
-        raise Exit(kw)
-
-    def fail_json(self, **kw):
-        raise Fail(kw)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-
-    def runner(mod, args, api=None):
-        def fake_connect(module, **_kw):
-            if api is None:
-                raise AssertionError("the engine must not be contacted")
-            return FakeClient(api)
-
-        monkeypatch.setattr(mod, "connect", fake_connect)
-        with patch_module_args(args):
-            with pytest.raises((Exit, Fail)) as exc:
-                mod.main()
-        return exc.value.args[0], isinstance(exc.value, Exit)
-
-    return runner
+    return module_runner(monkeypatch)
 
 
 # --------------------------------------------------------------------------- volume

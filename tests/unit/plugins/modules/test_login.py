@@ -14,8 +14,7 @@ import stat
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from module_harness import module_runner
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import APIError
 from ansible_collections.dockyard.docker.plugins.module_utils import registry_auth as ra
@@ -24,14 +23,6 @@ from ansible_collections.dockyard.docker.plugins.modules import login
 REG = "reg.example.com:5000"
 SECRET = "s3cr3t-pw"
 AUTH = base64.b64encode(("alice:" + SECRET).encode()).decode()
-
-
-class Exit(Exception):
-    pass
-
-
-class Fail(Exception):
-    pass
 
 
 class Response:
@@ -59,35 +50,10 @@ class FakeApi:
                                    "InsecureRegistryCIDRs": ["127.0.0.0/8"]}}
 
 
-class FakeClient:
-    def __init__(self, api):
-        self.api = api
-
-
 @pytest.fixture
 def run(monkeypatch):
-    def exit_json(self, **kw):
-        raise Exit(kw)
-
-    def fail_json(self, **kw):
-        raise Fail(kw)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-
-    def runner(args, api=None):
-        def fake_connect(module, **_kw):
-            if api is None:
-                raise AssertionError("the engine must not be contacted")
-            return FakeClient(api)
-
-        monkeypatch.setattr(login, "connect", fake_connect)
-        with patch_module_args(args):
-            with pytest.raises((Exit, Fail)) as exc:
-                login.main()
-        return exc.value.args[0], isinstance(exc.value, Exit)
-
-    return runner
+    runner = module_runner(monkeypatch)
+    return lambda args, api=None: runner(login, args, api)
 
 
 @pytest.fixture
