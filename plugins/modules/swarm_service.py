@@ -384,13 +384,6 @@ actions:
   elements: str
 """
 
-import contextlib
-import copy
-import importlib
-import os
-import tempfile
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_cache
@@ -398,15 +391,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 # Before the other module_utils are imported: their compiled code is kept on the host between runs.
 bytecode_cache.install()
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
-    APIError,
-    DockerException,
-    connect,
-    docker_argument_spec,
-    explained,
-    or_none,
-)
-from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.client import connect, docker_argument_spec  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (  # noqa: E402
     ENDPOINT_MODES,
     MODES,
     ORDERS,
@@ -416,270 +402,50 @@ from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec
     ROLLBACK_FAILURE_ACTIONS,
     UPDATE_FAILURE_ACTIONS,
     MOUNT_TYPES,
-    SpecError,
-    build_spec,
-    differences,
-    ipvs_refusal,
-    ipvs_requirements,
-    merge_spec,
-    needs_recreate,
 )
-
-FAILED_TASK_STATES = ("failed", "rejected", "orphaned")
-STABLE_SECONDS = 3
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager  # noqa: E402
 
 
-def ipvs_available(module):
-    """True when the kernel has IPVS here or can load it (``modprobe -n`` dry run)."""
-    if os.path.exists("/proc/net/ip_vs"):
-        return True
-    modprobe = module.get_bin_path("modprobe")
-    if not modprobe:
-        return False
-    rc, _out, _err = module.run_command([modprobe, "-n", "-q", "ip_vs"])
-    return rc == 0
+def run(module, manager):
+    params = module.params
+    name = params["name"]
+    result = manager.result
+    service = manager.current(name)
+    if params["state"] == "absent":
+        if service:
+            manager.result["actions"].append("remove service %s" % name)
+            result["changed"] = True
+            if module._diff:
+                result["diff"] = dict(before=service.get("Spec"), after={})
+            if not module.check_mode:
+                manager.remove(service)
+        module.exit_json(**result)
 
-
-class ServiceManager:
-    def __init__(self, module, client):
-        self.module = module
-        self.api = client.api
-        self.params = module.params
-        self.actions = []
-        self.result = dict(changed=False, actions=self.actions, differences=[])
-
-    def call(self, doing, func, *args, **kwargs):
-        return explained(self.module, doing, func, *args, result=self.result, **kwargs)
-
-    def current(self):
-        return self.call("inspect service %s (this must run on a manager)" % self.params["name"],
-                         or_none, self.api.inspect_service, self.params["name"])
-
-    def _ids(self, items, key, lookup):
-        ids = {}
-        for item in items or []:
-            name = item if isinstance(item, str) else (item or {}).get(key)
-            if not name or name in ids:
-                continue
-            found = lookup(name)
-            if found:
-                ids[name] = found
-        return ids
-
-    def _network_id(self, name):
-        found = self.call("look up network %s" % name, or_none, self.api.inspect_network, name)
-        return found["Id"] if found else None
-
-    def _named(self, kind, name):
-        lister = self.api.secrets if kind == "secret" else self.api.configs
-        for obj in self.call("list %ss" % kind, lister, filters={"name": name}) or []:
-            if (obj.get("Spec") or {}).get("Name") == name:
-                return obj["ID"]
-        return None
-
-    def desired(self):
-        params = self.params
-        try:
-            return build_spec(
-                params,
-                network_ids=self._ids(params["networks"], "name", self._network_id),
-                secret_ids=self._ids(params["secrets"], "secret_name", lambda n: self._named("secret", n)),
-                config_ids=self._ids(params["configs"], "config_name", lambda n: self._named("config", n)),
-            )
-        except SpecError as exc:
-            self.module.fail_json(msg=str(exc), **self.result)
-
-    def preflight(self, spec):
-        if self.params["ignore_ipvs_check"]:
-            return
-        reasons = ipvs_requirements(spec)
-        if reasons and not ipvs_available(self.module):
-            self.module.fail_json(msg=ipvs_refusal(reasons, os.uname()[1]), **self.result)
-
-    def check_registry_auth(self, image):
-        """With ``with_registry_auth``: the credentials for ``image``'s registry must be there (before any change)."""
-        if not self.params["with_registry_auth"] or self.params["state"] != "present":
-            return
-        sdk_auth = importlib.import_module("docker.auth")
-        registry = sdk_auth.resolve_repository_name(image)[0] if image else None
-        if not image or not sdk_auth.get_config_header(self.api, registry):
-            self.module.fail_json(
-                msg="with_registry_auth: the Docker client config of the user this module runs as on %s has no "
-                    "credentials for registry %s (of image %s): log in first (dockyard.docker.login) with the "
-                    "same become as this task" % (os.uname()[1], registry, image), **self.result)
-
-    @contextlib.contextmanager
-    def registry_auth(self):
-        """Around a create or update: no credentials unless ``with_registry_auth``.
-
-        The SDK adds ``X-Registry-Auth`` whenever the client config has credentials for the image's registry;
-        with ``with_registry_auth: false`` it reads, for the call, a config whose only entry is for a name no
-        registry has (an empty one would make the SDK load the user's file again), so it sends none, as the CLI.
-        """
-        if self.params["with_registry_auth"]:
-            yield
-            return
-        fd, empty = tempfile.mkstemp(prefix="dockyard-noauth-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write('{"auths": {"no-registry.invalid": {}}}')
-            self.api.reload_config(dockercfg_path=empty)
-            yield
-        finally:
-            os.unlink(empty)
-            self.api.reload_config()
-
-    def create(self, spec):
-        spec = copy.deepcopy(spec)
-        if not spec["TaskTemplate"]["ContainerSpec"].get("Image"):
-            self.module.fail_json(msg="image is required to create service %s" % spec["Name"], **self.result)
-        spec.setdefault("Mode", {"Replicated": {}})
-        if "Replicated" in spec["Mode"] and spec["Mode"]["Replicated"].get("Replicas") is None:
-            spec["Mode"]["Replicated"]["Replicas"] = 1
-        with self.registry_auth():
-            self.call("create service %s" % spec["Name"], self.api.create_service,
-                      task_template=spec["TaskTemplate"], name=spec["Name"], labels=spec.get("Labels"),
-                      mode=spec["Mode"], update_config=spec.get("UpdateConfig"),
-                      rollback_config=spec.get("RollbackConfig"), endpoint_spec=spec.get("EndpointSpec"))
-
-    def run(self):
-        name = self.params["name"]
-        service = self.current()
-        if self.params["state"] == "absent":
-            if service:
-                self.actions.append("remove service %s" % name)
-                self.result["changed"] = True
-                if self.module._diff:
-                    self.result["diff"] = dict(before=service.get("Spec"), after={})
-                if not self.module.check_mode:
-                    self.call("remove service %s" % name, self.api.remove_service, service["ID"])
-            self.module.exit_json(**self.result)
-
-        desired = self.desired()
-        before = (service or {}).get("Spec") or {}
-        self.check_registry_auth(desired["TaskTemplate"]["ContainerSpec"].get("Image")
-                                 or (before.get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
-        if service is None:
-            after = desired
-            self.preflight(after)
-            self.actions.append("create service %s" % name)
-            self.result["changed"] = True
-            if not self.module.check_mode:
-                self.create(desired)
-        else:
-            recreate = needs_recreate(desired, before)
-            after = desired if recreate else merge_spec(before, desired)
-            self.preflight(after)
-            diffs = differences(desired, before)
-            self.result["differences"] = diffs
-            if recreate:
-                self.actions.append("recreate service %s: %s" % (name, recreate))
-                self.result["changed"] = True
-                if not self.module.check_mode:
-                    self.call("remove service %s" % name, self.api.remove_service, service["ID"])
-                    self._wait_gone(service["ID"])
-                    self.create(merge_spec({}, desired) if desired["TaskTemplate"]["ContainerSpec"].get("Image")
-                                else merge_spec(desired, {"TaskTemplate": {"ContainerSpec": {
-                                    "Image": before["TaskTemplate"]["ContainerSpec"]["Image"]}}}))
-            elif diffs:
-                self.actions.append("update service %s (%s)" % (name, ", ".join(diffs)))
-                self.result["changed"] = True
-                if not self.module.check_mode:
-                    with self.registry_auth():
-                        self.call("update service %s" % name, self.api.update_service, service["ID"],
-                                  service["Version"]["Index"], task_template=after["TaskTemplate"],
-                                  name=after["Name"], labels=after.get("Labels") or {}, mode=after.get("Mode"),
-                                  update_config=after.get("UpdateConfig"),
-                                  rollback_config=after.get("RollbackConfig"),
-                                  endpoint_spec=after.get("EndpointSpec"))
-        if self.module._diff:
-            self.result["diff"] = dict(before=before, after=after)
-        if self.module.check_mode:
-            self.result["service"] = service
-            self.module.exit_json(**self.result)
-        service = self.current()
-        self.result["service"] = service
-        if self.params["wait"] and service:
-            self.wait(service["ID"])
-        self.module.exit_json(**self.result)
-
-    def _wait_gone(self, service_id):
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                self.api.inspect_service(service_id)
-            except (APIError, DockerException):
-                return
-            time.sleep(0.5)
-
-    @staticmethod
-    def _task_view(task, node_names):
-        status = task.get("Status") or {}
-        return dict(
-            id=task.get("ID"),
-            node=node_names.get(task.get("NodeID"), task.get("NodeID")),
-            desired_state=task.get("DesiredState"),
-            state=status.get("State"),
-            error=status.get("Err") or "",
-            message=status.get("Message") or "",
-        )
-
-    def convergence(self, service_id):
-        """(converged, running task views, problem task views, summary)."""
-        service = self.call("inspect service", self.api.inspect_service, service_id)
-        nodes = self.call("list nodes", self.api.nodes)
-        node_names = dict((n["ID"], (n.get("Description") or {}).get("Hostname", n["ID"])) for n in nodes)
-        ready = set(n["ID"] for n in nodes if (n.get("Status") or {}).get("State") == "ready")
-        tasks = self.call("list tasks", self.api.tasks, filters={"service": service_id})
-        wanted = [t for t in tasks if t.get("DesiredState") == "running" and
-                  (not t.get("NodeID") or t.get("NodeID") in ready)]
-        running = [t for t in wanted if (t.get("Status") or {}).get("State") == "running"]
-        mode = service["Spec"].get("Mode") or {}
-        if "Replicated" in mode:
-            expected = int((mode["Replicated"] or {}).get("Replicas") or 0)
-        else:
-            expected = len(wanted)
-        update_state = (service.get("UpdateStatus") or {}).get("State")
-        problems = [t for t in tasks if (t.get("Status") or {}).get("State") in FAILED_TASK_STATES
-                    or (t.get("Status") or {}).get("Err")]
-        problems.sort(key=lambda t: t.get("UpdatedAt") or "", reverse=True)
-        converged = (len(running) == expected and len(wanted) == expected
-                     and update_state in (None, "completed"))
-        summary = "%d of %d task(s) running, update state %s" % (len(running), expected, update_state or "none")
-        return (converged, [self._task_view(t, node_names) for t in running],
-                [self._task_view(t, node_names) for t in problems[:10]], summary, update_state)
-
-    def wait(self, service_id):
-        deadline = time.time() + self.params["wait_timeout"]
-        # give the orchestrator a moment to register an update before reading its state
-        time.sleep(1)
-        stable_since = None
-        stable_ids = None
-        while True:
-            converged, running, problems, summary, update_state = self.convergence(service_id)
-            if converged:
-                # tasks that crash right after starting are "running" for a moment: only a set of
-                # running tasks that stays the same for STABLE_SECONDS counts as converged
-                ids = sorted(t["id"] for t in running)
-                if ids != stable_ids:
-                    stable_ids, stable_since = ids, time.time()
-                elif time.time() - stable_since >= STABLE_SECONDS:
-                    self.result["tasks"] = running
-                    return
-            else:
-                stable_ids = None
-            if update_state in ("paused", "rollback_paused", "rollback_completed"):
-                break
-            if time.time() >= deadline:
-                break
-            time.sleep(1)
-        errors = "; ".join(
-            "task %s on %s: %s%s" % (p["id"][:12], p["node"], p["state"], (" (%s)" % p["error"]) if p["error"] else "")
-            for p in problems) or "no task reported an error"
-        self.result["tasks"] = running + problems
-        self.module.fail_json(
-            msg="Service %s did not converge within %ss: %s. Task errors: %s"
-                % (self.params["name"], self.params["wait_timeout"], summary, errors), **self.result)
+    desired = manager.desired(params)
+    action, diffs, before, after = manager.plan(desired, service)
+    manager.check_registry_auth(desired["TaskTemplate"]["ContainerSpec"].get("Image")
+                                or (before.get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
+    manager.preflight(after, params["ignore_ipvs_check"])
+    if action != "recreate":
+        result["differences"] = diffs
+    if action != "none":
+        result["changed"] = True
+        result["actions"].append({
+            "create": "create service %s" % name,
+            "recreate": "recreate service %s: %s" % (name, "; ".join(diffs)),
+            "update": "update service %s (%s)" % (name, ", ".join(diffs)),
+        }[action])
+    if module._diff:
+        result["diff"] = dict(before=before, after=after)
+    if module.check_mode:
+        result["service"] = service
+        module.exit_json(**result)
+    manager.apply(action, service, desired, after)
+    service = manager.current(name)
+    result["service"] = service
+    if params["wait"] and service:
+        result["tasks"] = manager.wait(service["ID"], name, params["wait_timeout"])
+    module.exit_json(**result)
 
 
 def _update_options(failure_actions):
@@ -763,7 +529,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     client = connect(module)
-    ServiceManager(module, client).run()
+    result = dict(changed=False, actions=[], differences=[])
+    run(module, ServiceManager(module, client, result, module.params["with_registry_auth"]))
 
 
 if __name__ == "__main__":
