@@ -80,7 +80,7 @@ def parse_yaml(text, source):
     """One compose file's text -> dict; a parse error names ``source`` and the line."""
     if yaml is None:  # pragma: no cover
         raise ComposeError("PyYAML is needed on the managed host to read %s: install python3-yaml (or pip install "
-                           "pyyaml) for the Python that runs the module, or give the project as definition" % source)
+                           "pyyaml) for the Python that runs the module, or give the content inline" % source)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
