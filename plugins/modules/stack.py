@@ -176,6 +176,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.compose.stack impo
     load_stack,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import objects  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import pin_image  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager  # noqa: E402
 
 PLANNED = "(created by this run)"
@@ -272,14 +273,12 @@ class StackDeployer:
         old = ((current or {}).get("Spec") or {}).get("Labels", {}).get(IMAGE_LABEL)
         if policy == "never" or (policy == "changed" and current is not None and old == image) or "@" in image:
             return image
-        try:
-            found = self.api.inspect_distribution(image)
-        except Exception as exc:  # noqa: BLE001 - any registry failure means: use the name, as the CLI does
-            self.module.warn("image %s could not be accessed on a registry to record its digest (%s); each node "
-                             "uses the image of that name it has or can pull" % (image, str(exc).splitlines()[0]))
+        digest = self.services.image_digest(image)
+        if not digest:
+            self.module.warn("image %s could not be accessed on a registry to record its digest; each node uses "
+                             "the image of that name it has or can pull" % image)
             return image
-        digest = (found.get("Descriptor") or {}).get("digest")
-        return "%s@%s" % (image, digest) if digest else image
+        return pin_image(image, digest)
 
     def plan_services(self, stack, planned_ids):
         plans = []

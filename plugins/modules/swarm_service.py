@@ -25,8 +25,8 @@ description:
     C(modprobe -n ip_vs) says the module cannot be loaded, the module refuses such a service (it would show
     Running while every connection fails) and names the fix - O(endpoint_mode=dnsrr) with O(publish) mode
     V(host), or loading C(ip_vs) on every node. O(ignore_ipvs_check=true) skips the check.
-  - The engine cannot switch a service between V(replicated) and V(global); such a change removes and recreates
-    the service (reported in RV(actions)).
+  - The engine cannot switch a service between V(replicated), V(global) and the job modes; such a change removes
+    and recreates the service (reported in RV(actions)).
 author:
   - dockyard.docker contributors (@dockyard)
 requirements:
@@ -59,14 +59,128 @@ options:
   mode:
     description:
       - V(replicated) runs O(replicas) tasks, V(global) one task on every eligible node.
+      - V(replicated-job) runs tasks to completion until O(replicas) of them have completed (exited 0), up to
+        O(replicas) at once (as C(docker service create --mode replicated-job --replicas N)); V(global-job) runs
+        one task to completion on every eligible node. With O(wait=true) the module waits until the tasks have
+        completed, not until they run. A job takes neither O(update_config) nor O(rollback_config); a changed
+        job spec runs the job again.
       - A new service is V(replicated) when left out; an existing service keeps its mode.
+      - The engine cannot switch between these modes; such a change removes and recreates the service.
     type: str
-    choices: [replicated, global]
+    choices: [replicated, global, replicated-job, global-job]
   replicas:
     description:
-      - Number of tasks of a V(replicated) service (0 or more). Not allowed with O(mode=global).
+      - Number of tasks of a V(replicated) service (0 or more), or the number of completions of a
+        V(replicated-job) (the engine's C(TotalCompletions), as community.docker sets it). Not allowed with
+        O(mode=global) or O(mode=global-job).
       - When left out, a new service gets 1 and an existing one keeps its count.
     type: int
+  cap_add:
+    description:
+      - Linux capabilities added to each task, for example V(NET_ADMIN) (with or without C(CAP_), any case;
+        V(ALL) for all). Compared as a set. Needs engine API 1.41.
+    type: list
+    elements: str
+  cap_drop:
+    description: Linux capabilities dropped from each task, as for O(cap_add).
+    type: list
+    elements: str
+  container_labels:
+    description: Labels of the task containers (the service's own labels are O(labels)); compared as a whole.
+    type: dict
+  dns:
+    description: DNS servers (IP addresses) of the tasks, in order.
+    type: list
+    elements: str
+  dns_options:
+    description: Resolver options of the tasks, for example V(ndots:2) or V(timeout:2).
+    type: list
+    elements: str
+  dns_search:
+    description: DNS search domains of the tasks.
+    type: list
+    elements: str
+  env_files:
+    description:
+      - Files of C(KEY=VALUE) lines (C(#) comments and blank lines allowed), read on the managed host, whose
+        variables are given to the tasks. A later file wins over an earlier one and O(env) wins over them all.
+    type: list
+    elements: path
+  force_update:
+    description:
+      - V(true) replaces every task even when the spec has not changed (C(docker service update --force)); the
+        spec's C(ForceUpdate) counter is increased, so the task is always reported as changed.
+    type: bool
+    default: false
+  groups:
+    description: Additional groups the task's user belongs to (names or GIDs); compared as a set.
+    type: list
+    elements: str
+  hostname:
+    description: Host name inside the tasks (may use Go templates such as V({{.Task.Slot}}), as the CLI does).
+    type: str
+  hosts:
+    description:
+      - Extra C(/etc/hosts) entries of the tasks, host name to IP address, for example
+        C(db.internal) to V(10.0.0.5); the engine stores them as C(IP hostname). Compared as a whole.
+    type: dict
+  init:
+    description: Run an init process (PID 1) in each task that reaps zombies and forwards signals.
+    type: bool
+  logging:
+    description: Logging driver of the tasks.
+    type: dict
+    suboptions:
+      driver:
+        description: Driver name, for example V(json-file), V(local), V(syslog), V(none).
+        type: str
+      options:
+        description: Options of the driver, for example C(max-size) V(10m); compared as a whole.
+        type: dict
+  read_only:
+    description: Mount the task's root filesystem read-only (add O(mounts) of type V(tmpfs) where it must write).
+    type: bool
+  resolve_image:
+    description:
+      - V(true) asks the image's registry, through the engine, for the digest of O(image) and pins the service
+        to C(image:tag@sha256:...), as C(docker service create) does by default. An image pushed again under the
+        same tag then updates the service on the next run; an unchanged registry changes nothing. The
+        credentials of O(with_registry_auth) are used for the question when that is V(true).
+      - Check mode asks the registry too. Fails, changing nothing, when the registry does not answer.
+      - V(false) (the default) uses the image as given (nodes pull it or must have it, see
+        M(dockyard.docker.image)).
+    type: bool
+    default: false
+  stdin_open:
+    description:
+      - Keep the task's standard input open (C(OpenStdin), as C(stdin_open) of a Compose service).
+        community.docker's module has no such option.
+    type: bool
+  stop_grace_period:
+    description: Time a task gets to stop after O(stop_signal) before it is killed, for example V(30s) or V(1m30s).
+    type: str
+  stop_signal:
+    description: Signal that stops a task, for example V(SIGTERM) or V(SIGQUIT) (V(TERM) is the same as V(SIGTERM)).
+    type: str
+  sysctls:
+    description: Namespaced kernel parameters of the tasks, for example C(net.core.somaxconn) V(1024);
+      compared as a whole.
+    type: dict
+  tty:
+    description: Give each task a pseudo-TTY.
+    type: bool
+  ulimits:
+    description:
+      - Resource limits of the tasks, C(NAME:SOFT[:HARD]) as for M(dockyard.docker.container), for example
+        V(nofile:1024:2048). Compared as a set. community.docker's module has no such option.
+    type: list
+    elements: str
+  user:
+    description: User (name or UID, optionally C(:group)) the task's process runs as.
+    type: str
+  working_dir:
+    description: Working directory of the task's process.
+    type: str
   endpoint_mode:
     description:
       - V(vip) gives the service a virtual IP load balanced with IPVS; V(dnsrr) makes the service name resolve to
@@ -146,7 +260,7 @@ options:
         description: Octal permission of a V(tmpfs) mount, for example V('1777').
         type: str
   update_config:
-    description: How updates roll out.
+    description: How updates roll out. Not allowed with the job modes.
     type: dict
     suboptions:
       parallelism:
@@ -170,7 +284,7 @@ options:
         type: str
         choices: [stop-first, start-first]
   rollback_config:
-    description: How rollbacks roll out.
+    description: How rollbacks roll out. Not allowed with the job modes.
     type: dict
     suboptions:
       parallelism:
@@ -242,8 +356,9 @@ options:
         type: list
         elements: dict
       max_replicas:
-        description: Maximum tasks per node (0 = unlimited).
+        description: Maximum tasks per node (0 = unlimited). community.docker calls it C(replicas_max_per_node).
         type: int
+        aliases: [replicas_max_per_node]
   resources:
     description: Resource limits and reservations of each task.
     type: dict
@@ -309,7 +424,7 @@ options:
     type: bool
     default: false
   wait:
-    description: Wait until the running tasks equal the desired tasks.
+    description: Wait until the running tasks equal the desired tasks (for a job, until its tasks have completed).
     type: bool
     default: true
   wait_timeout:
@@ -356,6 +471,40 @@ EXAMPLES = r"""
         target_port: 8000
         mode: host
 
+- name: A hardened service (read-only root, own user, fewer capabilities, host entries, log rotation)
+  dockyard.docker.swarm_service:
+    name: api
+    image: registry.example.com:5000/team/api:1
+    resolve_image: true
+    with_registry_auth: true
+    replicas: 2
+    user: "1000:1000"
+    read_only: true
+    mounts:
+      - {type: tmpfs, target: /tmp}
+    cap_drop: [ALL]
+    cap_add: [NET_BIND_SERVICE]
+    hosts:
+      db.internal: 10.0.0.5
+    sysctls:
+      net.core.somaxconn: 1024
+    ulimits: ["nofile:4096:8192"]
+    logging:
+      driver: json-file
+      options: {max-size: 10m, max-file: "3"}
+    stop_signal: SIGQUIT
+    stop_grace_period: 30s
+
+- name: A one-off migration run as a job (waits until both tasks have completed)
+  dockyard.docker.swarm_service:
+    name: migrate
+    image: registry.example.com:5000/team/api:1
+    mode: replicated-job
+    replicas: 2
+    args: [migrate]
+    restart_config:
+      condition: on-failure
+
 - name: Remove a service
   dockyard.docker.swarm_service:
     name: old
@@ -377,6 +526,11 @@ differences:
   returned: success
   type: list
   elements: str
+resolved_image:
+  description: The image pinned to its registry digest.
+  returned: when O(resolve_image=true) resolved one
+  type: str
+  sample: registry.example.com:5000/team/web:1@sha256:0f3c...
 actions:
   description: What was done (or would be done in check mode).
   returned: success
@@ -402,6 +556,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec
     ROLLBACK_FAILURE_ACTIONS,
     UPDATE_FAILURE_ACTIONS,
     MOUNT_TYPES,
+    force_update,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager  # noqa: E402
 
@@ -422,6 +577,11 @@ def run(module, manager):
         module.exit_json(**result)
 
     desired = manager.desired(params)
+    before = (service or {}).get("Spec") or {}
+    if params["resolve_image"]:
+        desired = manager.resolve_image(desired, before)
+    if service is not None and params["force_update"]:
+        desired = force_update(desired, before)
     action, diffs, before, after = manager.plan(desired, service)
     manager.check_registry_auth(desired["TaskTemplate"]["ContainerSpec"].get("Image")
                                 or (before.get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
@@ -470,6 +630,29 @@ def argument_spec():
         command=dict(type="raw"),
         args=dict(type="list", elements="str"),
         mode=dict(type="str", choices=list(MODES)),
+        cap_add=dict(type="list", elements="str"),
+        cap_drop=dict(type="list", elements="str"),
+        container_labels=dict(type="dict"),
+        dns=dict(type="list", elements="str"),
+        dns_options=dict(type="list", elements="str"),
+        dns_search=dict(type="list", elements="str"),
+        env_files=dict(type="list", elements="path"),
+        force_update=dict(type="bool", default=False),
+        groups=dict(type="list", elements="str"),
+        hostname=dict(type="str"),
+        hosts=dict(type="dict"),
+        init=dict(type="bool"),
+        logging=dict(type="dict", options=dict(driver=dict(type="str"), options=dict(type="dict"))),
+        read_only=dict(type="bool"),
+        resolve_image=dict(type="bool", default=False),
+        stdin_open=dict(type="bool"),
+        stop_grace_period=dict(type="str"),
+        stop_signal=dict(type="str"),
+        sysctls=dict(type="dict"),
+        tty=dict(type="bool"),
+        ulimits=dict(type="list", elements="str"),
+        user=dict(type="str"),
+        working_dir=dict(type="str"),
         replicas=dict(type="int"),
         endpoint_mode=dict(type="str", choices=list(ENDPOINT_MODES)),
         publish=dict(type="list", elements="dict", options=dict(
@@ -510,7 +693,7 @@ def argument_spec():
         placement=dict(type="dict", options=dict(
             constraints=dict(type="list", elements="str"),
             preferences=dict(type="list", elements="dict"),
-            max_replicas=dict(type="int"),
+            max_replicas=dict(type="int", aliases=["replicas_max_per_node"]),
         )),
         resources=dict(type="dict", options=dict(
             limits=dict(type="dict"),

@@ -27,7 +27,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (
     SpecError,
     build_spec,
+    creation_mode,
     differences,
+    is_job,
+    job_progress,
+    pin_image,
     ipvs_refusal,
     ipvs_requirements,
     merge_spec,
@@ -156,6 +160,35 @@ class ServiceManager:
             os.unlink(empty)
             self.api.reload_config()
 
+    def resolve_image(self, desired, before):
+        """Pin the image to the digest its registry holds now (asked through the engine); fails when it cannot."""
+        container = desired["TaskTemplate"]["ContainerSpec"]
+        image = container.get("Image") or \
+            ((before.get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image", "").split("@", 1)[0]
+        if not image or "@" in image:
+            return desired
+        digest = self.image_digest(image, doing="resolve_image: ask the registry of %s for its digest (through "
+                                                "the engine)" % image)
+        if not digest:
+            self.fail("resolve_image: the registry gave no digest for %s" % image)
+        desired = copy.deepcopy(desired)
+        desired["TaskTemplate"]["ContainerSpec"]["Image"] = pin_image(image, digest)
+        self.result["resolved_image"] = desired["TaskTemplate"]["ContainerSpec"]["Image"]
+        return desired
+
+    def image_digest(self, image, doing=None):
+        """The registry's digest of ``image`` (with the credentials of with_registry_auth); ``doing=None``: None
+        instead of failing when the registry cannot be asked."""
+        with self.registry_auth():
+            if doing is None:
+                try:
+                    found = self.api.inspect_distribution(image)
+                except (APIError, DockerException):
+                    return None
+            else:
+                found = self.call(doing, self.api.inspect_distribution, image)
+        return ((found or {}).get("Descriptor") or {}).get("digest")
+
     # ------------------------------------------------------------------ planning
     @staticmethod
     def plan(desired, service):
@@ -174,9 +207,7 @@ class ServiceManager:
         spec = copy.deepcopy(spec)
         if not spec["TaskTemplate"]["ContainerSpec"].get("Image"):
             self.fail("image is required to create service %s" % spec["Name"])
-        spec.setdefault("Mode", {"Replicated": {}})
-        if "Replicated" in spec["Mode"] and spec["Mode"]["Replicated"].get("Replicas") is None:
-            spec["Mode"]["Replicated"]["Replicas"] = 1
+        spec["Mode"] = creation_mode(spec.get("Mode"))
         with self.registry_auth():
             self.call("create service %s" % spec["Name"], self.api.create_service,
                       task_template=spec["TaskTemplate"], name=spec["Name"], labels=spec.get("Labels"),
@@ -244,6 +275,8 @@ class ServiceManager:
         node_names = dict((n["ID"], (n.get("Description") or {}).get("Hostname", n["ID"])) for n in nodes)
         ready = set(n["ID"] for n in nodes if (n.get("Status") or {}).get("State") == "ready")
         tasks = self.call("list tasks", self.api.tasks, filters={"service": service_id})
+        if is_job(service["Spec"].get("Mode")):
+            return self.job_convergence(service, tasks, node_names)
         wanted = [t for t in tasks if t.get("DesiredState") == "running" and
                   (not t.get("NodeID") or t.get("NodeID") in ready)]
         running = [t for t in wanted if (t.get("Status") or {}).get("State") == "running"]
@@ -261,6 +294,15 @@ class ServiceManager:
         summary = "%d of %d task(s) running, update state %s" % (len(running), expected, update_state or "none")
         return (converged, [self._task_view(t, node_names) for t in running],
                 [self._task_view(t, node_names) for t in problems[:10]], summary, update_state)
+
+    def job_convergence(self, service, tasks, node_names):
+        """A job has converged when its tasks have completed (see service_spec.job_progress)."""
+        done, completed, _expected, summary = job_progress(service, tasks)
+        problems = [t for t in tasks if (t.get("Status") or {}).get("State") in FAILED_TASK_STATES
+                    or (t.get("Status") or {}).get("Err")]
+        problems.sort(key=lambda t: t.get("UpdatedAt") or "", reverse=True)
+        return (done, [self._task_view(t, node_names) for t in completed],
+                [self._task_view(t, node_names) for t in problems[:10]], summary, None)
 
     def wait(self, service_id, name, timeout):
         """Until the service's running tasks are the desired ones and stay so; returns their views or fails."""
