@@ -417,6 +417,7 @@ def service_options(stack, key, service, networks, volumes, secrets, configs, wo
         aliases = reader._string_list(settings.get("aliases"), "%s.networks.%s.aliases" % (path, net))
         params["networks"].append(dict(name=networks[net]["name"], aliases=aliases + [key]))
     labels = _deploy(service.get("deploy"), params, path + ".deploy")
+    params.setdefault("endpoint_mode", "vip")  # the CLI always writes the endpoint mode
     labels.update({NAMESPACE: stack, IMAGE_LABEL: image})
     params["labels"] = labels
     container_labels = reader._labels(service.get("labels"), path + ".labels")
