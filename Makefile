@@ -15,7 +15,7 @@ BIN         := $(VENV)/bin
 LAB_NODES   ?= 3
 LAB_NAME    ?= lab
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= default engine containers options faults units bulk kit compose registry security swarm
+SCENARIOS   ?= default engine containers options faults units bulk kit compose registry security swarm stack
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg

@@ -146,6 +146,11 @@ actions:
   returned: success
   type: list
   elements: str
+unpruned_services:
+  description: Services of the stack that are no longer in the files and were left in place (O(prune=false)).
+  returned: success
+  type: list
+  elements: str
 removed_services:
   description: Services of the stack removed because they are no longer in the files (O(prune)) or O(state=absent).
   returned: success
@@ -200,7 +205,8 @@ class StackDeployer:
         self.params = module.params
         self.name = stack_name
         self.actions = []
-        self.result = dict(changed=False, actions=self.actions, services={}, removed_services=[])
+        self.result = dict(changed=False, actions=self.actions, services={}, removed_services=[],
+                           unpruned_services=[])
         self.services = ServiceManager(module, client, self.result, self.params["with_registry_auth"])
         self.call = self.services.call
 
@@ -322,6 +328,7 @@ class StackDeployer:
                 self.act("remove service %s (no longer in the files)" % name)
             self.result["removed_services"] = stale_names
         elif stale:
+            self.result["unpruned_services"] = stale_names
             self.module.warn("services of stack %s that are not in the files: %s (prune: true removes them)"
                              % (self.name, ", ".join(stale_names)))
         if self.module._diff:
