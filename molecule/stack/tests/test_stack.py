@@ -165,6 +165,19 @@ def test_a_service_dropped_from_the_file_is_removed_only_with_prune():
     assert dict((s, spec(s)["Version"]) for s in ("web", "db")) == kept
 
 
+def test_a_changed_secret_file_is_refused_and_nothing_changes():
+    versions = dict((s, spec(s)["Version"]) for s in ("web", "db"))
+    node_sh(M1, "cp /srv/stack/db_password.txt /srv/stack/db_password.bak && echo other > /srv/stack/db_password.txt")
+    try:
+        rc, result = deploy(dict(compose=["/srv/stack/shop-without-agent.yml"], env={"WEB_TAG": "latest"}))
+    finally:
+        node_sh(M1, "mv /srv/stack/db_password.bak /srv/stack/db_password.txt")
+    assert rc != 0
+    assert "secrets.db_password: the content of secret shop_db_password changed" in result["msg"]
+    assert result["changed"] is False
+    assert dict((s, spec(s)["Version"]) for s in ("web", "db")) == versions
+
+
 def test_docker_stack_rm_removes_everything_we_created():
     node_sh(M1, "docker stack rm shop")
     wait_for(lambda: not any(labelled(kind) for kind in ("service", "network", "secret", "config")),
