@@ -191,12 +191,12 @@ ServicePlan = collections.namedtuple("ServicePlan", "key params action diffs cur
 
 
 def read_text(path):
-    with open(os.path.expanduser(path)) as handle:
+    with open(path) as handle:
         return handle.read()
 
 
 def read_bytes(path):
-    with open(os.path.expanduser(path), "rb") as handle:
+    with open(path, "rb") as handle:
         return handle.read()
 
 
@@ -441,7 +441,7 @@ def main():
     try:
         if params["state"] == "present":
             for index, source in enumerate(params["compose"]):
-                if isinstance(source, str) and not os.path.isfile(os.path.expanduser(source)):
+                if isinstance(source, str) and not os.path.isfile(source):
                     raise ComposeError("compose[%d]: %s does not exist on the managed host (or is not a file)"
                                        % (index, source))
             stack = load_stack(params["name"], params["compose"], env=params["env"], environ=dict(os.environ),
