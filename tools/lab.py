@@ -670,7 +670,7 @@ def archive_image(ref):
     name = ref.replace("/", "_").replace(":", "_")
     path = os.path.join(outdir, "%s-%s.tar" % (name, iid.split(":")[-1][:12]))
     if not os.path.exists(path):
-        tmp = path + ".part"
+        tmp = "%s.%d.part" % (path, os.getpid())  # hosts of one play ask at once: one temp file each
         with open(tmp, "wb") as fh:
             proc = subprocess.run([docker_bin(), "save", ref], stdout=fh, stderr=subprocess.PIPE, check=False)
         if proc.returncode != 0:
