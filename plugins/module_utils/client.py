@@ -12,8 +12,9 @@ objects, and keeps the module start-up small.
 The SDK is imported on first use, not when this file is imported.  Importing it
 (``requests``, ``urllib3``, ``http.client``) costs ~65 ms, a third of what a
 ``container`` task that changes nothing spends on the target.  Such a task only
-reads two inspect documents, which :class:`EngineReader` fetches straight over the
-engine's unix socket; the SDK is loaded when something has to change (see
+reads two inspect documents (a ``containers`` task: one per item, one container list
+and one per image), which :class:`EngineReader` fetches straight over the engine's
+unix socket; the SDK is loaded when something has to change (see
 ``connect(module, lazy=True)``).
 """
 
@@ -28,9 +29,9 @@ import sys
 import traceback
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, urlencode
 except ImportError:  # pragma: no cover - Python 2 is not a supported target
-    from urllib import quote
+    from urllib import quote, urlencode
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
@@ -125,7 +126,7 @@ class EngineHTTPError(Exception):
 
 
 class EngineReader:
-    """Read-only JSON GETs straight over the engine's unix socket.
+    """Read-only JSON GETs straight over the engine's unix socket (inspects, the container list).
 
     Sends ``HTTP/1.0`` requests (the engine then answers without chunking and closes
     the connection, so the whole reply is read until EOF) to unversioned paths,
@@ -179,6 +180,25 @@ class EngineReader:
 
     def inspect_image(self, ref):
         return self.get("/images/%s/json" % quote(ref, safe="/:"))
+
+    def containers(self, all=False, filters=None):  # noqa: A002 - the SDK's name
+        """``GET /containers/json``: the summaries ``docker.APIClient.containers(all, filters)`` returns."""
+        query = dict(all=1 if all else 0)
+        if filters:
+            query["filters"] = encode_filters(filters)
+        return self.get("/containers/json?%s" % urlencode(sorted(query.items())))
+
+
+def encode_filters(filters):
+    """Pure: ``{"name": "x", "dangling": True}`` -> the engine's ``filters`` JSON, as the SDK encodes it."""
+    out = {}
+    for key, value in filters.items():
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        if not isinstance(value, list):
+            value = [value]
+        out[key] = [item if isinstance(item, str) else str(item) for item in value]
+    return json.dumps(out)
 
 
 def docker_argument_spec():
@@ -264,7 +284,7 @@ class EngineClient:
 
     @property
     def reader(self):
-        """Something with ``inspect_container``/``inspect_image``: the socket reader, else the SDK."""
+        """Something with ``inspect_container``/``inspect_image``/``containers``: the socket reader, else the SDK."""
         return self._reader if self._reader is not None else self.api
 
     def lazy_api(self):
@@ -318,7 +338,7 @@ def _open_api(module, api_kwargs, tls):
 def connect(module, lazy=False):
     """Open the engine named by the module's docker_* options or fail clearly.
 
-    ``lazy=True`` (``container``, ``container_unit``): for a unix socket, defer the SDK until
+    ``lazy=True`` (``container``, ``containers``, ``container_unit``): for a unix socket, defer the SDK until
     ``api`` is first used and read through :class:`EngineReader` until then.  The SDK
     must still be installed: a missing SDK fails here, as it does without ``lazy``.
     """

@@ -208,7 +208,9 @@ def main():
     except SpecError as exc:
         module.fail_json(msg=str(exc), changed=False)
 
-    engine = connect(module)
+    # Lazy: planning reads over the engine's socket without the SDK, which is only loaded (and the API
+    # version negotiated) when something has to change.
+    engine = connect(module, lazy=True)
     bulk = BulkReconciler(module, engine, specs)
     try:
         results, pruned = bulk.converge(module.params["prune"])

@@ -5,6 +5,11 @@
 
 Used by the ``containers`` module and by ``compose`` (which passes its own execution waves, from
 ``depends_on``).  All or nothing: an item that cannot be planned stops the run before the first change.
+
+Planning only reads (inspect by name, the one list of containers left aside, the images), through
+``engine.reader``: with ``connect(module, lazy=True)`` that is the SDK-free socket reader, so a run with
+nothing to change never imports the SDK nor negotiates an API version.  The SDK client is built when a
+plan has steps (a pull, a change), in the calling thread, before the worker threads open theirs.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -55,11 +60,12 @@ class BulkReconciler(object):
     def __init__(self, module, engine, specs):
         self.module = module
         self.engine = engine
-        self.api = engine.api
+        # Reads that decide the plans; ``api`` (the SDK client) is only built when it is first used.
+        self.reader = engine.reader
+        self.api = engine.lazy_api()
         self.specs = specs
         self.check_mode = module.check_mode
         self.parallelism = module.params.get("parallelism") or 10
-        self.clients = ThreadClients(engine.api, engine.new_api)
         self.host = module.params.get("docker_host")
 
     def _explain(self, exc):
@@ -69,14 +75,15 @@ class BulkReconciler(object):
 
     def plan_all(self):
         """Inspect (by name), resolve images and plan each listed container, in list order."""
-        resolver = ImageResolver(lambda spec: resolve_image(self.api, spec, check_mode=self.check_mode),
-                                 check_mode=self.check_mode)
+        resolver = ImageResolver(
+            lambda spec: resolve_image(self.api, spec, check_mode=self.check_mode, reader=self.reader),
+            check_mode=self.check_mode)
         planned = []
-        aside = list_aside(self.api) if self.specs else set()
+        aside = self.aside_names() if self.specs else set()
         for spec in self.specs:
             try:
-                planned.append((spec, prepare(self.api, spec, self.check_mode, resolve=resolver, aside_names=aside),
-                                None))
+                planned.append((spec, prepare(self.api, spec, self.check_mode, reader=self.reader, resolve=resolver,
+                                              aside_names=aside), None))
             except ContainerError as exc:
                 planned.append((spec, None, str(exc)))
             except Exception as exc:  # noqa: BLE001 - SDK / transport errors, explained per item
@@ -113,16 +120,23 @@ class BulkReconciler(object):
             pruned = self.run(prune_plan)
             return self.run(planned, waves), pruned
 
+    def aside_names(self):
+        """:func:`manager.list_aside` through the reader (the first read of a run: failing says so)."""
+        try:
+            return list_aside(self.reader)
+        except Exception as exc:  # noqa: BLE001 - an unreachable engine is said as connect() says it
+            fail_from_error(self.module, exc, "list the containers recreates left aside")
+
     def replan(self, planned):
         """Every item planned again from the engine's state now (under the change lock), images kept."""
         out = []
-        aside = list_aside(self.api) if planned else set()
+        aside = self.aside_names() if planned else set()
         for spec, prepared, error in planned:
             if error is not None:
                 out.append((spec, prepared, error))
                 continue
             try:
-                out.append((spec, replan(self.api, prepared, aside_names=aside), None))
+                out.append((spec, replan(self.api, prepared, reader=self.reader, aside_names=aside), None))
             except ContainerError as exc:
                 out.append((spec, None, str(exc)))
             except Exception as exc:  # noqa: BLE001
@@ -132,14 +146,14 @@ class BulkReconciler(object):
     def plan_prune(self):
         wanted = [spec.name for spec in self.specs]
         try:
-            owned = self.api.containers(all=True, filters={"label": OWNER_LABEL})
+            owned = self.reader.containers(all=True, filters={"label": OWNER_LABEL})
         except Exception as exc:  # noqa: BLE001
             fail_from_error(self.module, exc, "list the containers labelled %s for prune" % OWNER_LABEL)
         planned = []
         for name, container_id in prune_candidates(owned, wanted):
             spec = parse_spec(dict(name=name, state="absent"))
             try:
-                planned.append((spec, prepare(self.api, spec, self.check_mode), None))
+                planned.append((spec, prepare(self.api, spec, self.check_mode, reader=self.reader), None))
             except Exception as exc:  # noqa: BLE001
                 planned.append((spec, None, "Could not prune container %s: %s" % (name, self._explain(exc))))
         return planned
@@ -161,9 +175,14 @@ class BulkReconciler(object):
                 todo.add(index)
         if waves is None:
             waves = [list(range(len(planned)))]
+        if not todo:
+            return results
+        # Something to change: the SDK client now (imported, API version negotiated) in this thread; each
+        # worker thread opens its own from it (requests sessions are not shared between threads).
+        clients = ThreadClients(self.engine.api, self.engine.new_api)
 
         def work(index):
-            return apply(self.clients.get(), planned[index][1]).get("container", {}).get("Id")
+            return apply(clients.get(), planned[index][1]).get("container", {}).get("Id")
 
         def outcomes(batch):
             waits = [i for i in batch if set(planned[i][1].plan.steps) <= WAIT_STEPS]
@@ -186,5 +205,5 @@ class BulkReconciler(object):
                         # The engine may have done part of the plan: report it as changed.
                         results[index]["changed"] = True
         finally:
-            self.clients.close()
+            clients.close()
         return results

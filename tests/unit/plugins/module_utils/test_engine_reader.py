@@ -19,6 +19,8 @@ import threading
 from http.server import BaseHTTPRequestHandler
 from socketserver import ThreadingMixIn, UnixStreamServer
 
+from urllib.parse import parse_qs
+
 import pytest
 
 from ansible_collections.dockyard.docker.plugins.module_utils import client
@@ -41,8 +43,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - BaseHTTPRequestHandler's name
         self.server.seen.append((self.request_version, self.path))
         documents = self.server.documents
-        if self.path in documents:
-            status, body = 200, documents[self.path]
+        path = self.path if self.path in documents else self.path.split("?", 1)[0]
+        if path in documents:
+            status, body = 200, documents[path]
         else:
             status, body = 404, {"message": "No such object: %s" % self.path.split("/")[2]}
         data = json.dumps(body).encode()
@@ -94,6 +97,23 @@ def test_reader_returns_the_engines_documents_over_http_1_0(engine_socket):
         ("HTTP/1.0", "/images/registry:5000/team/app:1.2/json"),
         ("HTTP/1.0", "/images/app%40sha256:abc/json"),
     ]
+
+
+def test_reader_lists_containers_with_the_query_the_sdk_sends(engine_socket):
+    convert_filters = pytest.importorskip("docker.utils").convert_filters
+    path, server = engine_socket
+    server.documents["/containers/json"] = [{"Id": "c" * 64, "Names": ["/web-dockyard-old"]}]
+    filters = {"name": "-dockyard-old", "label": ["a=b", "c"], "dangling": True}
+    assert EngineReader(path, timeout=5).containers(all=True, filters=filters) == server.documents["/containers/json"]
+    version, seen = server.seen[-1]
+    where, _sep, query = seen.partition("?")
+    assert (version, where) == ("HTTP/1.0", "/containers/json")
+    query = parse_qs(query, strict_parsing=True)
+    assert query.pop("all") == ["1"]
+    assert json.loads(query.pop("filters")[0]) == json.loads(convert_filters(filters))
+    assert query == {}
+    EngineReader(path, timeout=5).containers()
+    assert server.seen[-1][1] == "/containers/json?all=0"
 
 
 def test_reader_not_found_is_not_found_with_the_engines_message(engine_socket):
@@ -231,3 +251,49 @@ def test_lazy_connect_still_fails_clearly_without_the_sdk(monkeypatch):
     with pytest.raises(AssertionError) as err:
         client.connect(Module(), lazy=True)
     assert "docker (the Docker SDK for Python)" in str(err.value)
+
+
+# ---------------------------------------------------------------------------- the containers module, whole
+class _Exit(Exception):
+    pass
+
+
+def run_containers(monkeypatch, path, items):
+    from ansible.module_utils import basic
+    from ansible.module_utils.testing import patch_module_args
+
+    from ansible_collections.dockyard.docker.plugins.modules import containers
+
+    def leave(_self, **result):
+        raise _Exit(result)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", leave)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", lambda _self, **result: leave(_self, failed=True, **result))
+    with patch_module_args(dict(containers=items, docker_host="unix://" + path)):
+        with pytest.raises(_Exit) as done:
+            containers.main()
+    return done.value.args[0]
+
+
+def test_containers_no_op_reads_over_the_socket_and_never_builds_the_sdk_client(engine_socket, monkeypatch):
+    """The bulk module end to end: connect(lazy=True), plan every item from three GETs, no SDK client."""
+    path, server = engine_socket
+    server.documents["/containers/web/json"] = running()
+    server.documents["/images/app:1/json"] = {"Id": IMAGE_ID}
+    server.documents["/containers/json"] = []
+    built = []
+    monkeypatch.setattr(client, "_open_api", lambda *args: built.append(args))
+    result = run_containers(monkeypatch, path, [dict(name="web", image="app:1", restart_policy="always")])
+    assert not result.get("failed"), result
+    assert result["changed"] is False and result["containers"][0]["actions"] == []
+    assert built == []
+    assert [p.split("?")[0] for _v, p in server.seen] == ["/containers/json", "/containers/web/json",
+                                                          "/images/app:1/json"]
+
+
+def test_containers_on_a_missing_socket_fails_as_a_connection_failure(tmp_path, monkeypatch):
+    monkeypatch.setattr(client, "_open_api", lambda *args: pytest.fail("the SDK client was built"))
+    result = run_containers(monkeypatch, str(tmp_path / "none.sock"), [dict(name="web", image="app:1")])
+    assert result["failed"] is True
+    assert result["msg"].startswith("Could not connect to the Docker engine at unix://%s: No Docker engine socket"
+                                    % (tmp_path / "none.sock"))

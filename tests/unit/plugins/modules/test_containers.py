@@ -19,6 +19,12 @@ import threading
 
 import pytest
 
+from ansible_collections.dockyard.docker.plugins.module_utils import client
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
+    EngineClient,
+    EngineHTTPError,
+    EngineUnreachable,
+)
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import reconcile
 from ansible_collections.dockyard.docker.plugins.modules import containers as bulk_module
@@ -162,14 +168,6 @@ class FakeModule(object):
         raise AssertionError(kwargs)
 
 
-class FakeEngineClient(object):
-    def __init__(self, api):
-        self.api = api
-
-    def new_api(self):
-        return self.api
-
-
 def run_loop(engine, items, check_mode=False):
     out = []
     for params in items:
@@ -182,7 +180,7 @@ def run_loop(engine, items, check_mode=False):
 def run_bulk(engine, items, check_mode=False, parallelism=4, prune=False):
     specs = parse_items(items)
     module = FakeModule(parallelism, check_mode)
-    bulk = bulk_module.BulkReconciler(module, FakeEngineClient(engine), specs)
+    bulk = bulk_module.BulkReconciler(module, EngineClient(module, engine), specs)
     results, pruned = bulk.converge(prune)
     return [(r["name"], r["changed"], r["actions"]) for r in results], results, pruned
 
@@ -356,3 +354,103 @@ def test_stops_and_removals_are_not_bounded_by_parallelism():
     _got, results, _p = run_bulk(engine, [dict(name="web-%d" % i, state="absent") for i in range(8)], parallelism=2)
     assert not [r for r in results if r.get("failed")], results
     assert engine.state() == {}
+
+
+# ---------------------------------------------------------------------------- planning through the reader
+class ReadOnly(object):
+    """What ``client.EngineReader`` offers, over the fake engine: inspects and the container list, no writes."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.calls = []
+
+    def _read(self, call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except docker_errors.NotFound as exc:
+            raise EngineHTTPError(404, str(exc))
+
+    def inspect_container(self, name):
+        self.calls.append(("inspect_container", name))
+        return self._read(self.engine.inspect_container, name)
+
+    def inspect_image(self, ref):
+        self.calls.append(("inspect_image", ref))
+        return self._read(self.engine.inspect_image, ref)
+
+    def containers(self, all=False, filters=None):  # noqa: A002 - the SDK's name
+        self.calls.append(("containers", dict(filters or {})))
+        return self.engine.containers(all=all, filters=filters)
+
+
+def lazy_client(monkeypatch, engine, module):
+    """What ``connect(module, lazy=True)`` gives on a unix socket; ``opened`` records each SDK client built."""
+    opened = []
+
+    def open_api(_module, _api_kwargs, _tls):
+        opened.append(threading.current_thread())
+        return engine
+
+    monkeypatch.setattr(client, "_open_api", open_api)
+    reader = ReadOnly(engine)
+    lazy = EngineClient(module, None, dict(base_url="unix:///fake.sock", timeout=5, tls=None), reader=reader)
+    monkeypatch.setattr(lazy, "new_api", lambda: engine)
+    return lazy, reader, opened
+
+
+def run_lazy(monkeypatch, engine, step_items, check_mode=False, prune=False):
+    module = FakeModule(4, check_mode)
+    lazy, reader, opened = lazy_client(monkeypatch, engine, module)
+    results, pruned = bulk_module.BulkReconciler(module, lazy, parse_items(step_items)).converge(prune)
+    return results, pruned, reader, opened
+
+
+def test_a_bulk_no_op_plans_through_the_reader_and_never_builds_the_sdk_client(monkeypatch):
+    engine = FakeEngine()
+    run_bulk(engine, items())
+    engine.calls = []
+    results, _pruned, reader, opened = run_lazy(monkeypatch, engine, items())
+    assert not any(r["changed"] for r in results)
+    assert opened == []
+    assert sorted(reader.calls) == sorted(
+        [("containers", {"name": "-dockyard-old"}), ("inspect_image", "app:1")]
+        + [("inspect_container", "web-%d" % i) for i in range(5)])
+    # prune's list of owned containers is a read too
+    _results, pruned, reader, opened = run_lazy(monkeypatch, engine, items(), prune=True)
+    assert pruned == [] and opened == []
+    assert ("containers", {"label": OWNER}) in reader.calls
+
+
+def test_bulk_check_mode_with_changes_never_builds_the_sdk_client(monkeypatch):
+    engine = FakeEngine()
+    run_bulk(engine, items())
+    before = engine.state()
+    results, _pruned, _reader, opened = run_lazy(monkeypatch, engine, items(policy="no"), check_mode=True)
+    assert [r["actions"] for r in results] == [["updated restart_policy"]] * 5
+    assert opened == [] and engine.state() == before
+
+
+def test_a_bulk_change_builds_the_sdk_client_once_in_the_calling_thread(monkeypatch):
+    engine = FakeEngine()
+    run_bulk(engine, items())
+    results, _pruned, reader, opened = run_lazy(monkeypatch, engine, items(policy="no"))
+    assert [r["actions"] for r in results] == [["updated restart_policy"]] * 5
+    assert opened == [threading.current_thread()]
+    assert all(policy == {"Name": "no", "MaximumRetryCount": 0} for _i, _c, policy, _t, _s in engine.state().values())
+    # planned, then planned again under the change lock: every inspect through the reader
+    assert sorted(c for c in reader.calls if c[0] == "inspect_container") == sorted(
+        ("inspect_container", "web-%d" % i) for i in range(5) for _twice in range(2))
+
+
+def test_an_unreachable_engine_fails_the_bulk_task_as_a_connection_failure(monkeypatch):
+    module = FakeModule()
+    lazy, reader, _opened = lazy_client(monkeypatch, FakeEngine(), module)
+
+    def refused(**_kwargs):
+        raise EngineUnreachable("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(reader, "containers", refused)
+    with pytest.raises(AssertionError) as err:
+        bulk_module.BulkReconciler(module, lazy, parse_items(items())).converge()
+    assert err.value.args[0]["msg"].startswith(
+        "Could not connect to the Docker engine at unix:///fake.sock: Connection refused by the Docker engine")
