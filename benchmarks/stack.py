@@ -475,7 +475,7 @@ def report(args, task, wall, adopt_changed, split, loads, versions, started, too
     lines.append("- dockyard.docker.stack: ansible-playbook on this machine, SSH to node1 as the lab inventory "
                  "says (pipelining, ControlPersist); the task's own duration, the whole `ansible-playbook` run "
                  "in brackets. `docker stack deploy`: the CLI process inside node1 (`docker exec`), the "
-                 "`docker exec` round trip in brackets. Medians of %d runs; both stacks removed between runs."
+                 "`docker exec` round trip in brackets. Medians of %d runs; the three stacks are removed between runs."
                  % args.runs)
     lines.append("")
     lines.append("| %d services | `dockyard.docker.stack` | `docker stack deploy -c FILE` |" % SERVICES)
