@@ -4,6 +4,7 @@
 #   make test         set up, then unit tests, mutants, sanity, lint and every Molecule scenario (one at a time)
 #   make mutants      break each container step in turn and show which unit test catches it
 #   make bench        benchmarks (on demand; see benchmarks/README.md)
+#   make bench-stack  only the stack benchmark: a 10-service stack on its own lab swarm, next to docker stack deploy
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -118,6 +119,11 @@ lab-destroy:
 
 bench: setup
 	@$(BIN)/python benchmarks/run.py
+	@$(BIN)/python benchmarks/stack.py
+
+.PHONY: bench-stack
+bench-stack: setup
+	@$(BIN)/python benchmarks/stack.py
 
 clean: lab-destroy
 	rm -rf .venv .lab .pytest_cache tests/output
