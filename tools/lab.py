@@ -330,13 +330,13 @@ def render_inventory(lab, nodes, key_file, groups=None, lab_vars=None):
 def default_groups(hosts, registry=None):
     """Swarm roles for a lab of N nodes: 3 managers from 5 nodes up, else 1.
 
-    A ``registry`` node is a Docker host (it pushes the lab's images) outside the swarm, alone in ``registry``.
+    A ``registry`` node is alone in ``registry``: lab infrastructure, outside the swarm and ``docker_hosts``
+    (playbooks/lab_registry.yml sets it up; ``make lab`` runs site.yml on ``docker_hosts``).
     """
     managers = hosts[:3] if len(hosts) >= 5 else hosts[:1]
     workers = [h for h in hosts if h not in managers]
     groups = {"swarm_managers": managers, "swarm_workers": workers, "docker_hosts": list(hosts)}
     if registry:
-        groups["docker_hosts"].append(registry)
         groups["registry"] = [registry]
     return groups
 

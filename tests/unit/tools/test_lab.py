@@ -81,7 +81,7 @@ def test_default_groups_one_or_three_managers():
 def test_default_groups_with_a_registry_node_outside_the_swarm():
     groups = lab.default_groups(["a", "b", "c"], "lab-registry")
     assert groups["registry"] == ["lab-registry"]
-    assert groups["docker_hosts"] == ["a", "b", "c", "lab-registry"]
+    assert groups["docker_hosts"] == ["a", "b", "c"]
     assert "lab-registry" not in groups["swarm_managers"] + groups["swarm_workers"]
     assert "registry" not in lab.default_groups(["a"])
     assert lab.registry_host("lab2") == "lab2-registry"
