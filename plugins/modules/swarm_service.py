@@ -25,8 +25,8 @@ description:
     C(modprobe -n ip_vs) says the module cannot be loaded, the module refuses such a service (it would show
     Running while every connection fails) and names the fix - O(endpoint_mode=dnsrr) with O(publish) mode
     V(host), or loading C(ip_vs) on every node. O(ignore_ipvs_check=true) skips the check.
-  - The engine cannot switch a service between V(replicated) and V(global); such a change removes and recreates
-    the service (reported in RV(actions)).
+  - The engine cannot switch a service between V(replicated), V(global) and the job modes; such a change removes
+    and recreates the service (reported in RV(actions)).
 author:
   - dockyard.docker contributors (@dockyard)
 requirements:
@@ -59,14 +59,128 @@ options:
   mode:
     description:
       - V(replicated) runs O(replicas) tasks, V(global) one task on every eligible node.
+      - V(replicated-job) runs tasks to completion until O(replicas) of them have completed (exited 0), up to
+        O(replicas) at once (as C(docker service create --mode replicated-job --replicas N)); V(global-job) runs
+        one task to completion on every eligible node. With O(wait=true) the module waits until the tasks have
+        completed, not until they run. A job takes neither O(update_config) nor O(rollback_config); a changed
+        job spec runs the job again.
       - A new service is V(replicated) when left out; an existing service keeps its mode.
+      - The engine cannot switch between these modes; such a change removes and recreates the service.
     type: str
-    choices: [replicated, global]
+    choices: [replicated, global, replicated-job, global-job]
   replicas:
     description:
-      - Number of tasks of a V(replicated) service (0 or more). Not allowed with O(mode=global).
+      - Number of tasks of a V(replicated) service (0 or more), or the number of completions of a
+        V(replicated-job) (the engine's C(TotalCompletions), as community.docker sets it). Not allowed with
+        O(mode=global) or O(mode=global-job).
       - When left out, a new service gets 1 and an existing one keeps its count.
     type: int
+  cap_add:
+    description:
+      - Linux capabilities added to each task, for example V(NET_ADMIN) (with or without C(CAP_), any case;
+        V(ALL) for all). Compared as a set. Needs engine API 1.41.
+    type: list
+    elements: str
+  cap_drop:
+    description: Linux capabilities dropped from each task, as for O(cap_add).
+    type: list
+    elements: str
+  container_labels:
+    description: Labels of the task containers (the service's own labels are O(labels)); compared as a whole.
+    type: dict
+  dns:
+    description: DNS servers (IP addresses) of the tasks, in order.
+    type: list
+    elements: str
+  dns_options:
+    description: Resolver options of the tasks, for example V(ndots:2) or V(timeout:2).
+    type: list
+    elements: str
+  dns_search:
+    description: DNS search domains of the tasks.
+    type: list
+    elements: str
+  env_files:
+    description:
+      - Files of C(KEY=VALUE) lines (C(#) comments and blank lines allowed), read on the managed host, whose
+        variables are given to the tasks. A later file wins over an earlier one and O(env) wins over them all.
+    type: list
+    elements: path
+  force_update:
+    description:
+      - V(true) replaces every task even when the spec has not changed (C(docker service update --force)); the
+        spec's C(ForceUpdate) counter is increased, so the task is always reported as changed.
+    type: bool
+    default: false
+  groups:
+    description: Additional groups the task's user belongs to (names or GIDs); compared as a set.
+    type: list
+    elements: str
+  hostname:
+    description: Host name inside the tasks (may use Go templates such as V({{.Task.Slot}}), as the CLI does).
+    type: str
+  hosts:
+    description:
+      - Extra C(/etc/hosts) entries of the tasks, host name to IP address, for example
+        C(db.internal) to V(10.0.0.5); the engine stores them as C(IP hostname). Compared as a whole.
+    type: dict
+  init:
+    description: Run an init process (PID 1) in each task that reaps zombies and forwards signals.
+    type: bool
+  logging:
+    description: Logging driver of the tasks.
+    type: dict
+    suboptions:
+      driver:
+        description: Driver name, for example V(json-file), V(local), V(syslog), V(none).
+        type: str
+      options:
+        description: Options of the driver, for example C(max-size) V(10m); compared as a whole.
+        type: dict
+  read_only:
+    description: Mount the task's root filesystem read-only (add O(mounts) of type V(tmpfs) where it must write).
+    type: bool
+  resolve_image:
+    description:
+      - V(true) asks the image's registry, through the engine, for the digest of O(image) and pins the service
+        to C(image:tag@sha256:...), as C(docker service create) does by default. An image pushed again under the
+        same tag then updates the service on the next run; an unchanged registry changes nothing. The
+        credentials of O(with_registry_auth) are used for the question when that is V(true).
+      - Check mode asks the registry too. Fails, changing nothing, when the registry does not answer.
+      - V(false) (the default) uses the image as given (nodes pull it or must have it, see
+        M(dockyard.docker.image)).
+    type: bool
+    default: false
+  stdin_open:
+    description:
+      - Keep the task's standard input open (C(OpenStdin), as C(stdin_open) of a Compose service).
+        community.docker's module has no such option.
+    type: bool
+  stop_grace_period:
+    description: Time a task gets to stop after O(stop_signal) before it is killed, for example V(30s) or V(1m30s).
+    type: str
+  stop_signal:
+    description: Signal that stops a task, for example V(SIGTERM) or V(SIGQUIT) (V(TERM) is the same as V(SIGTERM)).
+    type: str
+  sysctls:
+    description: Namespaced kernel parameters of the tasks, for example C(net.core.somaxconn) V(1024);
+      compared as a whole.
+    type: dict
+  tty:
+    description: Give each task a pseudo-TTY.
+    type: bool
+  ulimits:
+    description:
+      - Resource limits of the tasks, C(NAME:SOFT[:HARD]) as for M(dockyard.docker.container), for example
+        V(nofile:1024:2048). Compared as a set. community.docker's module has no such option.
+    type: list
+    elements: str
+  user:
+    description: User (name or UID, optionally C(:group)) the task's process runs as.
+    type: str
+  working_dir:
+    description: Working directory of the task's process.
+    type: str
   endpoint_mode:
     description:
       - V(vip) gives the service a virtual IP load balanced with IPVS; V(dnsrr) makes the service name resolve to
@@ -146,7 +260,7 @@ options:
         description: Octal permission of a V(tmpfs) mount, for example V('1777').
         type: str
   update_config:
-    description: How updates roll out.
+    description: How updates roll out. Not allowed with the job modes.
     type: dict
     suboptions:
       parallelism:
@@ -170,7 +284,7 @@ options:
         type: str
         choices: [stop-first, start-first]
   rollback_config:
-    description: How rollbacks roll out.
+    description: How rollbacks roll out. Not allowed with the job modes.
     type: dict
     suboptions:
       parallelism:
@@ -242,8 +356,9 @@ options:
         type: list
         elements: dict
       max_replicas:
-        description: Maximum tasks per node (0 = unlimited).
+        description: Maximum tasks per node (0 = unlimited). community.docker calls it C(replicas_max_per_node).
         type: int
+        aliases: [replicas_max_per_node]
   resources:
     description: Resource limits and reservations of each task.
     type: dict
@@ -309,7 +424,7 @@ options:
     type: bool
     default: false
   wait:
-    description: Wait until the running tasks equal the desired tasks.
+    description: Wait until the running tasks equal the desired tasks (for a job, until its tasks have completed).
     type: bool
     default: true
   wait_timeout:
@@ -356,6 +471,40 @@ EXAMPLES = r"""
         target_port: 8000
         mode: host
 
+- name: A hardened service (read-only root, own user, fewer capabilities, host entries, log rotation)
+  dockyard.docker.swarm_service:
+    name: api
+    image: registry.example.com:5000/team/api:1
+    resolve_image: true
+    with_registry_auth: true
+    replicas: 2
+    user: "1000:1000"
+    read_only: true
+    mounts:
+      - {type: tmpfs, target: /tmp}
+    cap_drop: [ALL]
+    cap_add: [NET_BIND_SERVICE]
+    hosts:
+      db.internal: 10.0.0.5
+    sysctls:
+      net.core.somaxconn: 1024
+    ulimits: ["nofile:4096:8192"]
+    logging:
+      driver: json-file
+      options: {max-size: 10m, max-file: "3"}
+    stop_signal: SIGQUIT
+    stop_grace_period: 30s
+
+- name: A one-off migration run as a job (waits until both tasks have completed)
+  dockyard.docker.swarm_service:
+    name: migrate
+    image: registry.example.com:5000/team/api:1
+    mode: replicated-job
+    replicas: 2
+    args: [migrate]
+    restart_config:
+      condition: on-failure
+
 - name: Remove a service
   dockyard.docker.swarm_service:
     name: old
@@ -377,19 +526,17 @@ differences:
   returned: success
   type: list
   elements: str
+resolved_image:
+  description: The image pinned to its registry digest.
+  returned: when O(resolve_image=true) resolved one
+  type: str
+  sample: registry.example.com:5000/team/web:1@sha256:0f3c...
 actions:
   description: What was done (or would be done in check mode).
   returned: success
   type: list
   elements: str
 """
-
-import contextlib
-import copy
-import importlib
-import os
-import tempfile
-import time
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -398,15 +545,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 # Before the other module_utils are imported: their compiled code is kept on the host between runs.
 bytecode_cache.install()
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
-    APIError,
-    DockerException,
-    connect,
-    docker_argument_spec,
-    explained,
-    or_none,
-)
-from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.client import connect, docker_argument_spec  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import (  # noqa: E402
     ENDPOINT_MODES,
     MODES,
     ORDERS,
@@ -416,270 +556,56 @@ from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec
     ROLLBACK_FAILURE_ACTIONS,
     UPDATE_FAILURE_ACTIONS,
     MOUNT_TYPES,
-    SpecError,
-    build_spec,
-    differences,
-    ipvs_refusal,
-    ipvs_requirements,
-    merge_spec,
-    needs_recreate,
+    force_update,
 )
-
-FAILED_TASK_STATES = ("failed", "rejected", "orphaned")
-STABLE_SECONDS = 3
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager  # noqa: E402
 
 
-def ipvs_available(module):
-    """True when the kernel has IPVS here or can load it (``modprobe -n`` dry run)."""
-    if os.path.exists("/proc/net/ip_vs"):
-        return True
-    modprobe = module.get_bin_path("modprobe")
-    if not modprobe:
-        return False
-    rc, _out, _err = module.run_command([modprobe, "-n", "-q", "ip_vs"])
-    return rc == 0
+def run(module, manager):
+    params = module.params
+    name = params["name"]
+    result = manager.result
+    service = manager.current(name)
+    if params["state"] == "absent":
+        if service:
+            manager.result["actions"].append("remove service %s" % name)
+            result["changed"] = True
+            if module._diff:
+                result["diff"] = dict(before=service.get("Spec"), after={})
+            if not module.check_mode:
+                manager.remove(service)
+        module.exit_json(**result)
 
-
-class ServiceManager:
-    def __init__(self, module, client):
-        self.module = module
-        self.api = client.api
-        self.params = module.params
-        self.actions = []
-        self.result = dict(changed=False, actions=self.actions, differences=[])
-
-    def call(self, doing, func, *args, **kwargs):
-        return explained(self.module, doing, func, *args, result=self.result, **kwargs)
-
-    def current(self):
-        return self.call("inspect service %s (this must run on a manager)" % self.params["name"],
-                         or_none, self.api.inspect_service, self.params["name"])
-
-    def _ids(self, items, key, lookup):
-        ids = {}
-        for item in items or []:
-            name = item if isinstance(item, str) else (item or {}).get(key)
-            if not name or name in ids:
-                continue
-            found = lookup(name)
-            if found:
-                ids[name] = found
-        return ids
-
-    def _network_id(self, name):
-        found = self.call("look up network %s" % name, or_none, self.api.inspect_network, name)
-        return found["Id"] if found else None
-
-    def _named(self, kind, name):
-        lister = self.api.secrets if kind == "secret" else self.api.configs
-        for obj in self.call("list %ss" % kind, lister, filters={"name": name}) or []:
-            if (obj.get("Spec") or {}).get("Name") == name:
-                return obj["ID"]
-        return None
-
-    def desired(self):
-        params = self.params
-        try:
-            return build_spec(
-                params,
-                network_ids=self._ids(params["networks"], "name", self._network_id),
-                secret_ids=self._ids(params["secrets"], "secret_name", lambda n: self._named("secret", n)),
-                config_ids=self._ids(params["configs"], "config_name", lambda n: self._named("config", n)),
-            )
-        except SpecError as exc:
-            self.module.fail_json(msg=str(exc), **self.result)
-
-    def preflight(self, spec):
-        if self.params["ignore_ipvs_check"]:
-            return
-        reasons = ipvs_requirements(spec)
-        if reasons and not ipvs_available(self.module):
-            self.module.fail_json(msg=ipvs_refusal(reasons, os.uname()[1]), **self.result)
-
-    def check_registry_auth(self, image):
-        """With ``with_registry_auth``: the credentials for ``image``'s registry must be there (before any change)."""
-        if not self.params["with_registry_auth"] or self.params["state"] != "present":
-            return
-        sdk_auth = importlib.import_module("docker.auth")
-        registry = sdk_auth.resolve_repository_name(image)[0] if image else None
-        if not image or not sdk_auth.get_config_header(self.api, registry):
-            self.module.fail_json(
-                msg="with_registry_auth: the Docker client config of the user this module runs as on %s has no "
-                    "credentials for registry %s (of image %s): log in first (dockyard.docker.login) with the "
-                    "same become as this task" % (os.uname()[1], registry, image), **self.result)
-
-    @contextlib.contextmanager
-    def registry_auth(self):
-        """Around a create or update: no credentials unless ``with_registry_auth``.
-
-        The SDK adds ``X-Registry-Auth`` whenever the client config has credentials for the image's registry;
-        with ``with_registry_auth: false`` it reads, for the call, a config whose only entry is for a name no
-        registry has (an empty one would make the SDK load the user's file again), so it sends none, as the CLI.
-        """
-        if self.params["with_registry_auth"]:
-            yield
-            return
-        fd, empty = tempfile.mkstemp(prefix="dockyard-noauth-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write('{"auths": {"no-registry.invalid": {}}}')
-            self.api.reload_config(dockercfg_path=empty)
-            yield
-        finally:
-            os.unlink(empty)
-            self.api.reload_config()
-
-    def create(self, spec):
-        spec = copy.deepcopy(spec)
-        if not spec["TaskTemplate"]["ContainerSpec"].get("Image"):
-            self.module.fail_json(msg="image is required to create service %s" % spec["Name"], **self.result)
-        spec.setdefault("Mode", {"Replicated": {}})
-        if "Replicated" in spec["Mode"] and spec["Mode"]["Replicated"].get("Replicas") is None:
-            spec["Mode"]["Replicated"]["Replicas"] = 1
-        with self.registry_auth():
-            self.call("create service %s" % spec["Name"], self.api.create_service,
-                      task_template=spec["TaskTemplate"], name=spec["Name"], labels=spec.get("Labels"),
-                      mode=spec["Mode"], update_config=spec.get("UpdateConfig"),
-                      rollback_config=spec.get("RollbackConfig"), endpoint_spec=spec.get("EndpointSpec"))
-
-    def run(self):
-        name = self.params["name"]
-        service = self.current()
-        if self.params["state"] == "absent":
-            if service:
-                self.actions.append("remove service %s" % name)
-                self.result["changed"] = True
-                if self.module._diff:
-                    self.result["diff"] = dict(before=service.get("Spec"), after={})
-                if not self.module.check_mode:
-                    self.call("remove service %s" % name, self.api.remove_service, service["ID"])
-            self.module.exit_json(**self.result)
-
-        desired = self.desired()
-        before = (service or {}).get("Spec") or {}
-        self.check_registry_auth(desired["TaskTemplate"]["ContainerSpec"].get("Image")
-                                 or (before.get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
-        if service is None:
-            after = desired
-            self.preflight(after)
-            self.actions.append("create service %s" % name)
-            self.result["changed"] = True
-            if not self.module.check_mode:
-                self.create(desired)
-        else:
-            recreate = needs_recreate(desired, before)
-            after = desired if recreate else merge_spec(before, desired)
-            self.preflight(after)
-            diffs = differences(desired, before)
-            self.result["differences"] = diffs
-            if recreate:
-                self.actions.append("recreate service %s: %s" % (name, recreate))
-                self.result["changed"] = True
-                if not self.module.check_mode:
-                    self.call("remove service %s" % name, self.api.remove_service, service["ID"])
-                    self._wait_gone(service["ID"])
-                    self.create(merge_spec({}, desired) if desired["TaskTemplate"]["ContainerSpec"].get("Image")
-                                else merge_spec(desired, {"TaskTemplate": {"ContainerSpec": {
-                                    "Image": before["TaskTemplate"]["ContainerSpec"]["Image"]}}}))
-            elif diffs:
-                self.actions.append("update service %s (%s)" % (name, ", ".join(diffs)))
-                self.result["changed"] = True
-                if not self.module.check_mode:
-                    with self.registry_auth():
-                        self.call("update service %s" % name, self.api.update_service, service["ID"],
-                                  service["Version"]["Index"], task_template=after["TaskTemplate"],
-                                  name=after["Name"], labels=after.get("Labels") or {}, mode=after.get("Mode"),
-                                  update_config=after.get("UpdateConfig"),
-                                  rollback_config=after.get("RollbackConfig"),
-                                  endpoint_spec=after.get("EndpointSpec"))
-        if self.module._diff:
-            self.result["diff"] = dict(before=before, after=after)
-        if self.module.check_mode:
-            self.result["service"] = service
-            self.module.exit_json(**self.result)
-        service = self.current()
-        self.result["service"] = service
-        if self.params["wait"] and service:
-            self.wait(service["ID"])
-        self.module.exit_json(**self.result)
-
-    def _wait_gone(self, service_id):
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                self.api.inspect_service(service_id)
-            except (APIError, DockerException):
-                return
-            time.sleep(0.5)
-
-    @staticmethod
-    def _task_view(task, node_names):
-        status = task.get("Status") or {}
-        return dict(
-            id=task.get("ID"),
-            node=node_names.get(task.get("NodeID"), task.get("NodeID")),
-            desired_state=task.get("DesiredState"),
-            state=status.get("State"),
-            error=status.get("Err") or "",
-            message=status.get("Message") or "",
-        )
-
-    def convergence(self, service_id):
-        """(converged, running task views, problem task views, summary)."""
-        service = self.call("inspect service", self.api.inspect_service, service_id)
-        nodes = self.call("list nodes", self.api.nodes)
-        node_names = dict((n["ID"], (n.get("Description") or {}).get("Hostname", n["ID"])) for n in nodes)
-        ready = set(n["ID"] for n in nodes if (n.get("Status") or {}).get("State") == "ready")
-        tasks = self.call("list tasks", self.api.tasks, filters={"service": service_id})
-        wanted = [t for t in tasks if t.get("DesiredState") == "running" and
-                  (not t.get("NodeID") or t.get("NodeID") in ready)]
-        running = [t for t in wanted if (t.get("Status") or {}).get("State") == "running"]
-        mode = service["Spec"].get("Mode") or {}
-        if "Replicated" in mode:
-            expected = int((mode["Replicated"] or {}).get("Replicas") or 0)
-        else:
-            expected = len(wanted)
-        update_state = (service.get("UpdateStatus") or {}).get("State")
-        problems = [t for t in tasks if (t.get("Status") or {}).get("State") in FAILED_TASK_STATES
-                    or (t.get("Status") or {}).get("Err")]
-        problems.sort(key=lambda t: t.get("UpdatedAt") or "", reverse=True)
-        converged = (len(running) == expected and len(wanted) == expected
-                     and update_state in (None, "completed"))
-        summary = "%d of %d task(s) running, update state %s" % (len(running), expected, update_state or "none")
-        return (converged, [self._task_view(t, node_names) for t in running],
-                [self._task_view(t, node_names) for t in problems[:10]], summary, update_state)
-
-    def wait(self, service_id):
-        deadline = time.time() + self.params["wait_timeout"]
-        # give the orchestrator a moment to register an update before reading its state
-        time.sleep(1)
-        stable_since = None
-        stable_ids = None
-        while True:
-            converged, running, problems, summary, update_state = self.convergence(service_id)
-            if converged:
-                # tasks that crash right after starting are "running" for a moment: only a set of
-                # running tasks that stays the same for STABLE_SECONDS counts as converged
-                ids = sorted(t["id"] for t in running)
-                if ids != stable_ids:
-                    stable_ids, stable_since = ids, time.time()
-                elif time.time() - stable_since >= STABLE_SECONDS:
-                    self.result["tasks"] = running
-                    return
-            else:
-                stable_ids = None
-            if update_state in ("paused", "rollback_paused", "rollback_completed"):
-                break
-            if time.time() >= deadline:
-                break
-            time.sleep(1)
-        errors = "; ".join(
-            "task %s on %s: %s%s" % (p["id"][:12], p["node"], p["state"], (" (%s)" % p["error"]) if p["error"] else "")
-            for p in problems) or "no task reported an error"
-        self.result["tasks"] = running + problems
-        self.module.fail_json(
-            msg="Service %s did not converge within %ss: %s. Task errors: %s"
-                % (self.params["name"], self.params["wait_timeout"], summary, errors), **self.result)
+    desired = manager.desired(params)
+    before = (service or {}).get("Spec") or {}
+    if params["resolve_image"]:
+        desired = manager.resolve_image(desired, before)
+    if service is not None and params["force_update"]:
+        desired = force_update(desired, before)
+    action, diffs, before, after = manager.plan(desired, service)
+    manager.check_registry_auth(desired["TaskTemplate"]["ContainerSpec"].get("Image")
+                                or (before.get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
+    manager.preflight(after, params["ignore_ipvs_check"])
+    if action != "recreate":
+        result["differences"] = diffs
+    if action != "none":
+        result["changed"] = True
+        result["actions"].append({
+            "create": "create service %s" % name,
+            "recreate": "recreate service %s: %s" % (name, "; ".join(diffs)),
+            "update": "update service %s (%s)" % (name, ", ".join(diffs)),
+        }[action])
+    if module._diff:
+        result["diff"] = dict(before=before, after=after)
+    if module.check_mode:
+        result["service"] = service
+        module.exit_json(**result)
+    manager.apply(action, service, desired, after)
+    service = manager.current(name)
+    result["service"] = service
+    if params["wait"] and service:
+        result["tasks"] = manager.wait(service["ID"], name, params["wait_timeout"])
+    module.exit_json(**result)
 
 
 def _update_options(failure_actions):
@@ -704,6 +630,29 @@ def argument_spec():
         command=dict(type="raw"),
         args=dict(type="list", elements="str"),
         mode=dict(type="str", choices=list(MODES)),
+        cap_add=dict(type="list", elements="str"),
+        cap_drop=dict(type="list", elements="str"),
+        container_labels=dict(type="dict"),
+        dns=dict(type="list", elements="str"),
+        dns_options=dict(type="list", elements="str"),
+        dns_search=dict(type="list", elements="str"),
+        env_files=dict(type="list", elements="path"),
+        force_update=dict(type="bool", default=False),
+        groups=dict(type="list", elements="str"),
+        hostname=dict(type="str"),
+        hosts=dict(type="dict"),
+        init=dict(type="bool"),
+        logging=dict(type="dict", options=dict(driver=dict(type="str"), options=dict(type="dict"))),
+        read_only=dict(type="bool"),
+        resolve_image=dict(type="bool", default=False),
+        stdin_open=dict(type="bool"),
+        stop_grace_period=dict(type="str"),
+        stop_signal=dict(type="str"),
+        sysctls=dict(type="dict"),
+        tty=dict(type="bool"),
+        ulimits=dict(type="list", elements="str"),
+        user=dict(type="str"),
+        working_dir=dict(type="str"),
         replicas=dict(type="int"),
         endpoint_mode=dict(type="str", choices=list(ENDPOINT_MODES)),
         publish=dict(type="list", elements="dict", options=dict(
@@ -744,7 +693,7 @@ def argument_spec():
         placement=dict(type="dict", options=dict(
             constraints=dict(type="list", elements="str"),
             preferences=dict(type="list", elements="dict"),
-            max_replicas=dict(type="int"),
+            max_replicas=dict(type="int", aliases=["replicas_max_per_node"]),
         )),
         resources=dict(type="dict", options=dict(
             limits=dict(type="dict"),
@@ -763,7 +712,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     client = connect(module)
-    ServiceManager(module, client).run()
+    result = dict(changed=False, actions=[], differences=[])
+    run(module, ServiceManager(module, client, result, module.params["with_registry_auth"]))
 
 
 if __name__ == "__main__":

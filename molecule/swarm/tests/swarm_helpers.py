@@ -106,12 +106,13 @@ def ansible_env(log_name):
     return env
 
 
-def ansible_module(node, module, args, timeout=300):
-    """Run a module ad hoc on a node; returns (rc, parsed result or raw output)."""
+def ansible_module(node, module, args, timeout=300, extra=()):
+    """Run a module ad hoc on a node (``extra``: more ansible options such as --check); returns
+    (rc, parsed result or raw output)."""
     env = ansible_env("adhoc.log")
     proc = subprocess.run(
         [os.path.join(PROJECT, ".venv", "bin", "ansible"), "-i", inventory(), node, "-m", module,
-         "-a", json.dumps(args)],
+         "-a", json.dumps(args)] + list(extra),
         capture_output=True, text=True, env=env, timeout=timeout, cwd=PROJECT)
     # the ad-hoc output is `HOST | STATUS => {json}`
     _head, sep, body = proc.stdout.partition(" => ")

@@ -80,7 +80,7 @@ def parse_yaml(text, source):
     """One compose file's text -> dict; a parse error names ``source`` and the line."""
     if yaml is None:  # pragma: no cover
         raise ComposeError("PyYAML is needed on the managed host to read %s: install python3-yaml (or pip install "
-                           "pyyaml) for the Python that runs the module, or give the project as definition" % source)
+                           "pyyaml) for the Python that runs the module, or give the content inline" % source)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -501,7 +501,7 @@ def merge_service(base, override):
 
 def merge(documents):
     """Normalised documents (earliest first) -> one."""
-    result = {"services": {}, "networks": {}, "volumes": {}}
+    result = {"services": {}, "networks": {}, "volumes": {}, "secrets": {}, "configs": {}}
     for doc in documents:
         for key, val in doc.items():
             if key == "services":
@@ -510,7 +510,7 @@ def merge(documents):
                         result["services"][name] = merge_service(result["services"][name], service)
                     else:
                         result["services"][name] = service
-            elif key in ("networks", "volumes"):
+            elif key in ("networks", "volumes", "secrets", "configs"):
                 for name, settings in (val or {}).items():
                     result[key][name] = _merge_maps(result[key].get(name) or {}, settings or {})
             elif key == "name":
@@ -570,8 +570,12 @@ def project_name(given, data, files):
     return text
 
 
-def load_documents(files=None, definition=None, read=None, lookup=None):
-    """Read, interpolate, check and normalise each file (or the definition); return them in order."""
+def load_documents(files=None, definition=None, read=None, lookup=None, check=check_keys, normalize=normalize_service):
+    """Read, interpolate, check and normalise each file (or the definition); return them in order.
+
+    ``check(data, source)`` and ``normalize(service, path)`` are the standalone host's rules by default; the
+    stack reader passes the swarm's.
+    """
     if bool(files) == (definition is not None):
         raise ComposeError("give exactly one of files and definition")
     lookup = lookup or make_lookup()
@@ -587,16 +591,18 @@ def load_documents(files=None, definition=None, read=None, lookup=None):
         if not isinstance(definition, dict):
             raise ComposeError("definition must be a mapping (the content of a compose file)")
         raw.append(("definition", copy.deepcopy(definition)))
-    documents = []
-    for source, data in raw:
-        data = dict((k, v) for k, v in data.items() if not _is_extension(k))
-        data = interpolate(data, lookup)
-        check_keys(data, source)
-        services = data.get("services") or {}
-        data["services"] = dict((name, normalize_service(service, "services.%s" % name))
-                                for name, service in services.items())
-        documents.append(data)
-    return documents
+    return [prepare_document(source, data, lookup, check, normalize) for source, data in raw]
+
+
+def prepare_document(source, data, lookup, check=check_keys, normalize=normalize_service):
+    """One parsed document: extensions dropped, interpolated, checked, its services normalised."""
+    data = dict((k, v) for k, v in data.items() if not _is_extension(k))
+    data = interpolate(data, lookup)
+    check(data, source)
+    services = data.get("services") or {}
+    data["services"] = dict((name, normalize(service, "services.%s" % name))
+                            for name, service in services.items())
+    return data
 
 
 def load_project(files=None, definition=None, env=None, environ=None, read=None, name=None):

@@ -435,14 +435,14 @@ def env_from_engine(env_list):
     return out
 
 
-def read_env_file(path):
+def read_env_file(path, option="env_file"):
     """``KEY=VALUE`` lines of an env file (``#`` comments, blank lines and ``export`` allowed) -> dict."""
     out = {}
     try:
         with open(path) as handle:
             lines = handle.read().splitlines()
     except (IOError, OSError) as exc:
-        raise SpecError("env_file %s cannot be read: %s" % (path, exc))
+        raise SpecError("%s %s cannot be read: %s" % (option, path, exc))
     for number, line in enumerate(lines, 1):
         text = line.strip()
         if not text or text.startswith("#"):
@@ -451,7 +451,7 @@ def read_env_file(path):
             text = text[len("export "):].strip()
         key, sep, val = text.partition("=")
         if not sep or not key.strip():
-            raise SpecError("env_file %s line %d is not KEY=VALUE: %r" % (path, number, line))
+            raise SpecError("%s %s line %d is not KEY=VALUE: %r" % (option, path, number, line))
         val = val.strip()
         if len(val) >= 2 and val[0] == val[-1] and val[0] in "'\"":
             val = val[1:-1]

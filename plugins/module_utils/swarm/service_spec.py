@@ -23,6 +23,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.dockyard.docker.plugins.module_utils import values
+from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
 
 parse_duration = values.duration
 parse_size = values.size
@@ -36,7 +37,11 @@ def _choice(value, choices, option):
 
 SpecError = values.SpecError
 
-MODES = ("replicated", "global")
+MODES = ("replicated", "global", "replicated-job", "global-job")
+JOB_MODES = ("replicated-job", "global-job")
+# mode option -> the key of the engine's Mode object
+MODE_KEYS = {"replicated": "Replicated", "global": "Global", "replicated-job": "ReplicatedJob",
+             "global-job": "GlobalJob"}
 ENDPOINT_MODES = ("vip", "dnsrr")
 PUBLISH_MODES = ("ingress", "host")
 PROTOCOLS = ("tcp", "udp", "sctp")
@@ -52,6 +57,8 @@ MAP_PATHS = (
     "TaskTemplate.ContainerSpec.Labels",
     "TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Options",
     "TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.Labels",
+    "TaskTemplate.ContainerSpec.Sysctls",
+    "TaskTemplate.LogDriver.Options",
 )
 # Lists whose order carries no meaning: compared sorted.
 UNORDERED_PATHS = {
@@ -60,6 +67,11 @@ UNORDERED_PATHS = {
     "TaskTemplate.Networks": "Target",
     "TaskTemplate.ContainerSpec.Secrets": "SecretName",
     "TaskTemplate.ContainerSpec.Configs": "ConfigName",
+    "TaskTemplate.ContainerSpec.CapabilityAdd": None,
+    "TaskTemplate.ContainerSpec.CapabilityDrop": None,
+    "TaskTemplate.ContainerSpec.Groups": None,
+    "TaskTemplate.ContainerSpec.Hosts": None,
+    "TaskTemplate.ContainerSpec.Ulimits": "Name",
 }
 
 
@@ -68,10 +80,17 @@ def _put(target, key, value):
         target[key] = value
 
 
-def _env_list(env):
-    if env is None:
+def _env_list(env, env_files=None):
+    """``env_files`` (read on the managed host, in order, a later file wins) with ``env`` on top."""
+    files = values.string_list(env_files, "env_files")
+    if env is None and files is None:
         return None
-    return sorted("%s=%s" % item for item in values.env_list(env, "env").items())
+    merged = {}
+    for path in files or []:
+        merged.update(forms.read_env_file(path, "env_files"))
+    if env is not None:
+        merged.update(values.env_list(env, "env"))
+    return sorted("%s=%s" % item for item in merged.items())
 
 
 def _command(value, option):
@@ -129,7 +148,10 @@ def _placement(value):
                 raise SpecError("placement.preferences: each item must be {spread: node.labels.NAME}, got %r" % (pref,))
             rendered.append({"Spread": {"SpreadDescriptor": str(pref["spread"])}})
         out["Preferences"] = rendered
-    _put(out, "MaxReplicas", _nonneg_int(value.get("max_replicas"), "placement.max_replicas"))
+    max_replicas = value.get("max_replicas")
+    if max_replicas is None:
+        max_replicas = value.get("replicas_max_per_node")
+    _put(out, "MaxReplicas", _nonneg_int(max_replicas, "placement.max_replicas"))
     return out
 
 
@@ -286,10 +308,21 @@ def _endpoint(params):
 
 
 def validate_mode(params):
-    """Check mode/replicas combination, return the engine's Mode object (or None if unmanaged)."""
+    """Check mode/replicas combination, return the engine's Mode object (or None if unmanaged).
+
+    ``replicas`` of a ``replicated-job`` is the number of completions (``TotalCompletions``); as with
+    ``docker service create --mode replicated-job --replicas N``, up to N tasks run at once (``MaxConcurrent``).
+    """
     given = params.get("mode")
     mode = _choice(given or "replicated", MODES, "mode")
+    key = MODE_KEYS[mode]
     replicas = params.get("replicas")
+    if mode in JOB_MODES:
+        for option in ("update_config", "rollback_config"):
+            if params.get(option) is not None:
+                raise SpecError(
+                    "%s cannot be used with mode: %s (a job runs its tasks to completion and is never rolled "
+                    "out or rolled back); remove %s or use mode: replicated or global" % (option, mode, option))
     if replicas is not None:
         if isinstance(replicas, bool):
             raise SpecError("replicas must be an integer >= 0, got %r" % (replicas,))
@@ -299,17 +332,74 @@ def validate_mode(params):
             raise SpecError("replicas must be an integer >= 0, got %r" % (replicas,))
         if replicas < 0:
             raise SpecError("replicas must be an integer >= 0 (0 stops all tasks), got %d" % replicas)
-        if mode == "global":
+        if mode in ("global", "global-job"):
             raise SpecError(
-                "replicas cannot be used with mode: global (a global service runs one task on every eligible "
-                "node); remove replicas or use mode: replicated"
-            )
-        return {"Replicated": {"Replicas": replicas}}
-    if mode == "global":
-        return {"Global": {}}
+                "replicas cannot be used with mode: %s (a global %s runs one task on every eligible "
+                "node); remove replicas or use mode: replicated%s"
+                % (mode, "job" if mode == "global-job" else "service", "-job" if mode == "global-job" else ""))
+        if mode == "replicated-job":
+            return {key: {"MaxConcurrent": replicas, "TotalCompletions": replicas}}
+        return {key: {"Replicas": replicas}}
     if given is None:
         return None  # neither mode nor replicas given: an existing service keeps both
-    return {"Replicated": {}}
+    return {key: {}}
+
+
+def _hosts(value):
+    """``{hostname: IP}`` (as community.docker) -> the engine's ``["IP hostname", ...]``."""
+    entries = forms.parse_etc_hosts(value, "hosts")
+    if entries is None:
+        return None
+    out = []
+    for entry in entries:
+        name, _sep, address = entry.partition(":")
+        out.append("%s %s" % (address, name))
+    return sorted(out)
+
+
+def _dns_config(params):
+    servers = values.string_list(params.get("dns"), "dns")
+    for server in servers or []:
+        values.ip_address(server, "dns item")
+    out = {}
+    _put(out, "Nameservers", servers)
+    _put(out, "Search", values.string_list(params.get("dns_search"), "dns_search"))
+    _put(out, "Options", values.string_list(params.get("dns_options"), "dns_options"))
+    return out or None
+
+
+def _logging(value):
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SpecError("logging must be a dict {driver, options}, got %r" % (value,))
+    unknown = sorted(set(value) - {"driver", "options"})
+    if unknown:
+        raise SpecError("logging: unknown keys %s; accepted keys: driver, options" % ", ".join(unknown))
+    driver = values.string(value.get("driver"), "logging.driver")
+    options = _str_map(value.get("options"), "logging.options")
+    if not driver:
+        if options:
+            raise SpecError("logging.options needs logging.driver (for example json-file, local, syslog)")
+        return None
+    out = {"Name": driver}
+    _put(out, "Options", options)
+    return out
+
+
+def _bool(params, option):
+    return values.boolean(params.get(option), option)
+
+
+def pin_image(image, digest):
+    """``name[:tag]`` and the registry's digest -> ``name:tag@sha256:...`` (the form ``docker service create``
+    records); an image already pinned by digest is kept as it is."""
+    if not image or "@" in image:
+        return image
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        image += ":latest"
+    return "%s@%s" % (image, digest)
 
 
 def build_spec(params, network_ids=None, secret_ids=None, config_ids=None):
@@ -326,12 +416,30 @@ def build_spec(params, network_ids=None, secret_ids=None, config_ids=None):
     _put(container, "Image", params.get("image"))
     _put(container, "Command", _command(params.get("command"), "command"))
     _put(container, "Args", _command(params.get("args"), "args"))
-    _put(container, "Env", _env_list(params.get("env")))
+    _put(container, "Env", _env_list(params.get("env"), params.get("env_files")))
+    _put(container, "Labels", _str_map(params.get("container_labels"), "container_labels"))
+    _put(container, "Hostname", values.string(params.get("hostname"), "hostname"))
+    _put(container, "User", values.string(params.get("user"), "user"))
+    _put(container, "Groups", values.string_list(params.get("groups"), "groups"))
+    _put(container, "Dir", values.string(params.get("working_dir"), "working_dir"))
+    _put(container, "Init", _bool(params, "init"))
+    _put(container, "TTY", _bool(params, "tty"))
+    _put(container, "OpenStdin", _bool(params, "stdin_open"))
+    _put(container, "ReadOnly", _bool(params, "read_only"))
+    _put(container, "StopSignal", values.signal_name(params.get("stop_signal"), "stop_signal"))
+    _put(container, "StopGracePeriod", parse_duration(params.get("stop_grace_period"), "stop_grace_period"))
+    _put(container, "Hosts", _hosts(params.get("hosts")))
+    _put(container, "DNSConfig", _dns_config(params))
+    _put(container, "Sysctls", forms.parse_sysctls(params.get("sysctls"), "sysctls"))
+    _put(container, "CapabilityAdd", forms.parse_capabilities(params.get("cap_add"), "cap_add"))
+    _put(container, "CapabilityDrop", forms.parse_capabilities(params.get("cap_drop"), "cap_drop"))
+    _put(container, "Ulimits", forms.parse_ulimits(params.get("ulimits"), "ulimits"))
     _put(container, "Mounts", _mounts(params.get("mounts")))
     _put(container, "Healthcheck", _healthcheck(params.get("healthcheck")))
     _put(container, "Secrets", _references(params.get("secrets"), "secret", secret_ids or {}))
     _put(container, "Configs", _references(params.get("configs"), "config", config_ids or {}))
     task = {"ContainerSpec": container}
+    _put(task, "LogDriver", _logging(params.get("logging")))
     _put(task, "RestartPolicy", _restart_config(params.get("restart_config")))
     _put(task, "Placement", _placement(params.get("placement")))
     _put(task, "Resources", _resources(params.get("resources")))
@@ -428,13 +536,21 @@ def merge_spec(current, desired, path=""):
 
 
 def mode_kind(mode):
+    """The engine's Mode object -> ``replicated``, ``global``, ``replicated-job`` or ``global-job``."""
     if not mode:
         return "replicated"
-    return "global" if "Global" in mode else "replicated"
+    for name, key in MODE_KEYS.items():
+        if key in mode:
+            return name
+    return "replicated"
+
+
+def is_job(mode):
+    return mode_kind(mode) in JOB_MODES
 
 
 def needs_recreate(desired, current):
-    """The engine cannot switch a service between replicated and global: say so (or None)."""
+    """The engine cannot switch a service between replicated, global and the job modes: say so (or None)."""
     if not desired.get("Mode"):
         return None
     want = mode_kind(desired.get("Mode"))
@@ -442,6 +558,58 @@ def needs_recreate(desired, current):
     if want != have:
         return "mode changes from %s to %s, which the engine only allows by recreating the service" % (have, want)
     return None
+
+
+def force_update(desired, current):
+    """``force_update``: ``desired`` with ``TaskTemplate.ForceUpdate`` one past the service's, so the tasks are
+    replaced even when nothing else changed (``docker service update --force``)."""
+    bumped = copy.deepcopy(desired)
+    counter = ((current or {}).get("TaskTemplate") or {}).get("ForceUpdate") or 0
+    bumped.setdefault("TaskTemplate", {})["ForceUpdate"] = int(counter) + 1
+    return bumped
+
+
+def creation_mode(mode):
+    """The Mode a new service is created with: left-out counts filled as ``docker service create`` fills them."""
+    mode = copy.deepcopy(mode) or {"Replicated": {}}
+    if "Replicated" in mode and mode["Replicated"].get("Replicas") is None:
+        mode["Replicated"]["Replicas"] = 1
+    if "ReplicatedJob" in mode:
+        job = mode["ReplicatedJob"]
+        if job.get("TotalCompletions") is None:
+            job["TotalCompletions"] = job.get("MaxConcurrent") or 1
+        if job.get("MaxConcurrent") is None:
+            job["MaxConcurrent"] = job["TotalCompletions"]
+    return mode
+
+
+ACTIVE_TASK_STATES = ("new", "pending", "assigned", "accepted", "preparing", "ready", "starting", "running")
+
+
+def job_progress(service, tasks):
+    """A job's tasks of its current run -> (done, completed tasks, expected count, summary).
+
+    A job is done when its tasks have *completed* (exited 0), not when they run: a ``replicated-job`` when
+    ``TotalCompletions`` tasks have completed, a ``global-job`` when every node given a task has completed it.
+    Tasks of an earlier run (before an update re-ran the job) are not counted.
+    """
+    spec = service.get("Spec") or {}
+    mode = spec.get("Mode") or {}
+    iteration = ((service.get("JobStatus") or {}).get("JobIteration") or {}).get("Index")
+    current = [t for t in tasks if iteration is None
+               or ((t.get("JobIteration") or {}).get("Index")) == iteration]
+    completed = [t for t in current if (t.get("Status") or {}).get("State") == "complete"]
+    active = [t for t in current if (t.get("Status") or {}).get("State") in ACTIVE_TASK_STATES
+              and t.get("DesiredState") != "shutdown"]
+    if "ReplicatedJob" in mode:
+        expected = int((mode["ReplicatedJob"] or {}).get("TotalCompletions") or 0)
+        done = len(completed) >= expected
+    else:
+        nodes = set(t.get("NodeID") for t in current if t.get("DesiredState") != "shutdown")
+        expected = len(nodes)
+        done = expected > 0 and not active and len(set(t.get("NodeID") for t in completed)) >= expected
+    summary = "%d of %d job task(s) completed, %d still running" % (len(completed), expected, len(active))
+    return done, completed, expected, summary
 
 
 def ipvs_requirements(spec):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dockyard.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""swarm_service with_registry_auth: credentials sent only when asked, missing ones refused before any change."""
+"""swarm_service and stack with_registry_auth: credentials sent only when asked, missing ones refused before any change."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,7 +13,7 @@ import json
 import docker
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.modules import swarm_service
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager
 
 REG = "reg.example.com:5000"
 IMAGE = REG + "/team/web:1"
@@ -24,8 +24,8 @@ class Fail(Exception):
 
 
 class FakeModule:
-    def __init__(self, with_auth):
-        self.params = {"with_registry_auth": with_auth, "state": "present"}
+    def __init__(self):
+        self.params = {}
         self.check_mode = False
         self._diff = False
 
@@ -56,16 +56,16 @@ def header_inside(manager):
 
 def test_credentials_sent_only_with_registry_auth(api):
     assert docker.auth.get_config_header(api, REG)
-    assert header_inside(swarm_service.ServiceManager(FakeModule(True), FakeClient(api)))
-    assert header_inside(swarm_service.ServiceManager(FakeModule(False), FakeClient(api))) is None
+    assert header_inside(ServiceManager(FakeModule(), FakeClient(api), {}, True))
+    assert header_inside(ServiceManager(FakeModule(), FakeClient(api), {}, False)) is None
     # the client's own config is back afterwards
     assert docker.auth.get_config_header(api, REG)
 
 
 def test_missing_credentials_refused_naming_the_option(api):
-    manager = swarm_service.ServiceManager(FakeModule(True), FakeClient(api))
+    manager = ServiceManager(FakeModule(), FakeClient(api), {}, True)
     manager.check_registry_auth(IMAGE)
     with pytest.raises(Fail) as exc:
         manager.check_registry_auth("other.example.com/team/web:1")
     assert "with_registry_auth" in exc.value.args[0]["msg"] and "other.example.com" in exc.value.args[0]["msg"]
-    swarm_service.ServiceManager(FakeModule(False), FakeClient(api)).check_registry_auth("other.example.com/x")
+    ServiceManager(FakeModule(), FakeClient(api), {}, False).check_registry_auth("other.example.com/x")
