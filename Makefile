@@ -1,5 +1,5 @@
 # dockyard.docker — developer entry points.
-#   make lab          set up, start the local lab (LAB_NODES=3) and run playbooks/site.yml on it
+#   make lab          set up, start the local lab (LAB_NODES=3 and a registry node) and run playbooks/site.yml on it
 #   make lab-destroy  remove everything the lab created
 #   make test         set up, then unit tests, mutants, sanity, lint and every Molecule scenario (one at a time)
 #   make mutants      break each container step in turn and show which unit test catches it
@@ -15,6 +15,8 @@ VENV        := $(ROOT)/.venv
 BIN         := $(VENV)/bin
 LAB_NODES   ?= 3
 LAB_NAME    ?= lab
+# Images `make lab` puts into the lab's registry (the nodes pull them from there).
+LAB_IMAGES  ?= dockyard-lab/app:latest dockyard-lab/nginx:latest dockyard-lab/redis:latest
 # Scenarios run by `make test`, in this order (cheapest first).
 SCENARIOS   ?= default engine containers options faults units bulk kit compose registry security swarm stack
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
@@ -103,16 +105,20 @@ galaxy: venv engine
 	@tools/galaxy_smoke.sh
 
 ## ---------------------------------------------------------------- the lab
+# The nodes and the registry node; the lab's images go into the registry node's engine only.
 lab-up: setup
-	@$(PYTHON) tools/lab.py up --lab $(LAB_NAME) --nodes $(LAB_NODES) --image node-engine --load dockyard-lab/app:latest --load dockyard-lab/nginx:latest --load dockyard-lab/redis:latest
+	@$(PYTHON) tools/lab.py up --lab $(LAB_NAME) --nodes $(LAB_NODES) --image node-engine --registry $(addprefix --registry-load ,$(LAB_IMAGES))
 
 lab: lab-up
-	@echo "==> ansible-playbook playbooks/site.yml on the lab ($(LAB_NODES) nodes)"
-	@$(BIN)/ansible-playbook -i .lab/$(LAB_NAME)/inventory.yml -i playbooks/inventory/lab playbooks/site.yml
+	@echo "==> ansible-playbook playbooks/lab_registry.yml: the lab's registry (TLS, htpasswd), its images pushed"
+	@$(BIN)/ansible-playbook -i .lab/$(LAB_NAME)/inventory.yml -i playbooks/inventory/lab playbooks/lab_registry.yml
+	@# The registry node is the lab's infrastructure (lab_registry.yml above): site.yml converges the Docker hosts.
+	@echo "==> ansible-playbook playbooks/site.yml on the lab's $(LAB_NODES) nodes (group docker_hosts)"
+	@$(BIN)/ansible-playbook -i .lab/$(LAB_NAME)/inventory.yml -i playbooks/inventory/lab playbooks/site.yml --limit docker_hosts
 	@$(MAKE) --no-print-directory summary
 
 summary: venv collections
-	@$(BIN)/ansible-playbook -i .lab/$(LAB_NAME)/inventory.yml playbooks/lab_summary.yml
+	@$(BIN)/ansible-playbook -i .lab/$(LAB_NAME)/inventory.yml -i playbooks/inventory/lab playbooks/lab_summary.yml
 
 lab-destroy:
 	@$(PYTHON) tools/lab.py down --lab $(LAB_NAME)

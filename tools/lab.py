@@ -8,7 +8,10 @@ Sub-commands (``python3 tools/lab.py --help``):
 * ``engine``   ensure a Docker engine answers here: install docker.io with apt when
                missing, start dockerd when none answers, never a second one;
 * ``images``   build the lab images from Debian packages, cached by recipe hash;
-* ``up``       start nodes of a named lab on its own network and print/write an inventory;
+* ``up``       start nodes of a named lab on its own network and print/write an inventory
+               (``--registry``: one more node, ``<lab>-registry``, from the ``registry`` image, in group
+               ``registry``; ``--registry-load`` images go into its engine only, for playbooks/lab_registry.yml
+               to push);
 * ``load``     copy images from this engine into the nodes' engines (docker save | docker load);
 * ``archive``  write an image to a ``docker save`` archive under .lab/images (cached by image ID);
 * ``down``     remove exactly what ``up`` created for that lab (containers, volumes, network);
@@ -294,10 +297,16 @@ def node_run_args(lab, host, image, network):
     return args
 
 
-def render_inventory(lab, nodes, key_file, groups=None):
+def registry_host(lab):
+    """Host name of a lab's registry node."""
+    return "%s-registry" % lab
+
+
+def render_inventory(lab, nodes, key_file, groups=None, lab_vars=None):
     """Ansible YAML inventory (as a dict) for the lab's nodes.
 
-    ``nodes`` is a list of (host, address); ``groups`` maps group name -> hosts.
+    ``nodes`` is a list of (host, address); ``groups`` maps group name -> hosts; ``lab_vars`` are added to
+    the lab's ``all`` vars (next to ``lab_name``).
     """
     hosts = {}
     for host, address in nodes:
@@ -312,17 +321,24 @@ def render_inventory(lab, nodes, key_file, groups=None):
     children = {}
     for group, members in (groups or {}).items():
         children[group] = {"hosts": {m: {} for m in members}}
-    inv = {"all": {"hosts": hosts, "vars": {"lab_name": lab}}}
+    inv = {"all": {"hosts": hosts, "vars": dict({"lab_name": lab}, **(lab_vars or {}))}}
     if children:
         inv["all"]["children"] = children
     return inv
 
 
-def default_groups(hosts):
-    """Swarm roles for a lab of N nodes: 3 managers from 5 nodes up, else 1."""
+def default_groups(hosts, registry=None):
+    """Swarm roles for a lab of N nodes: 3 managers from 5 nodes up, else 1.
+
+    A ``registry`` node is alone in ``registry``: lab infrastructure, outside the swarm and ``docker_hosts``
+    (playbooks/lab_registry.yml sets it up; ``make lab`` runs site.yml on ``docker_hosts``).
+    """
     managers = hosts[:3] if len(hosts) >= 5 else hosts[:1]
     workers = [h for h in hosts if h not in managers]
-    return {"swarm_managers": managers, "swarm_workers": workers, "docker_hosts": list(hosts)}
+    groups = {"swarm_managers": managers, "swarm_workers": workers, "docker_hosts": list(hosts)}
+    if registry:
+        groups["registry"] = [registry]
+    return groups
 
 
 def to_yaml(data, indent=0):
@@ -599,22 +615,37 @@ def wait_node(lab, host, key, timeout=120):
     raise LabError("node %s (%s): SSH as root did not answer within %ds" % (host, address, timeout))
 
 
-def up(lab, hosts, image, groups=None, load=()):
+def up(lab, hosts, image, groups=None, load=(), registry=False, registry_load=()):
+    """Start (or confirm) the lab's nodes, load images into their engines, write the inventory.
+
+    ``load`` images go into every node from ``image``; with ``registry``, one more node ``<lab>-registry`` runs
+    the ``registry`` image and ``registry_load`` images go into its engine only (the nodes pull them from it).
+    """
     ensure_engine()
-    build_images([image])
+    reg = registry_host(lab) if registry else None
+    images = {h: image for h in hosts}
+    if reg:
+        images[reg] = "registry"
+    build_images(sorted(set(images.values())))
     key = ssh_key()
     ensure_network(lab)
-    say("starting %d node(s) of lab %r from %s: %s" % (len(hosts), lab, image, ", ".join(hosts)))
+    say("starting %d node(s) of lab %r: %s" % (
+        len(images), lab, ", ".join("%s (%s)" % (h, images[h]) for h in images)))
     started = time.time()
-    for host in hosts:
-        start_node(lab, host, image, key)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(hosts) or 1) as pool:
-        addresses = list(pool.map(lambda h: wait_node(lab, h, key), hosts))
+    for host in images:
+        start_node(lab, host, images[host], key)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(images) or 1) as pool:
+        addresses = list(pool.map(lambda h: wait_node(lab, h, key), list(images)))
     say("nodes up in %.0fs" % (time.time() - started))
-    nodes = list(zip(hosts, addresses))
+    nodes = list(zip(images, addresses))
     if load:
         load_images(lab, hosts, load)
-    inv = render_inventory(lab, nodes, key, groups if groups is not None else default_groups(hosts))
+    if reg and registry_load:
+        load_images(lab, [reg], registry_load)
+    lab_vars = {"lab_state_dir": os.path.join(STATE, lab)}
+    if reg:
+        lab_vars["lab_registry_images"] = list(registry_load)
+    inv = render_inventory(lab, nodes, key, groups if groups is not None else default_groups(hosts, reg), lab_vars)
     path = os.path.join(STATE, lab, "inventory.yml")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as fh:
@@ -710,6 +741,10 @@ def main(argv=None):
     p_up.add_argument("--host", action="append", help="node host names (default <lab>-node1..N)")
     p_up.add_argument("--image", default="node-engine", choices=["node", "node-engine", "registry"])
     p_up.add_argument("--load", action="append", default=[], help="image to load into every node's engine")
+    p_up.add_argument("--registry", action="store_true",
+                      help="also start <lab>-registry (image registry, group registry) for a private registry")
+    p_up.add_argument("--registry-load", action="append", default=[],
+                      help="image to load into the registry node's engine only (to be pushed to the registry)")
     p_up.add_argument("--json", help="write molecule instance config (JSON list) here")
     p_load = sub.add_parser("load", help="load images into the nodes' engines")
     p_load.add_argument("--lab", default="lab")
@@ -729,7 +764,10 @@ def main(argv=None):
             if args.nodes < 1:
                 raise LabError("--nodes must be at least 1 (got %d)" % args.nodes)
             hosts = args.host or ["%s-node%d" % (args.lab, i) for i in range(1, args.nodes + 1)]
-            conf = up(args.lab, hosts, args.image, load=args.load)
+            if args.registry_load and not args.registry:
+                raise LabError("--registry-load needs --registry")
+            conf = up(args.lab, hosts, args.image, load=args.load, registry=args.registry,
+                      registry_load=args.registry_load)
             if args.json:
                 with open(args.json, "w") as fh:
                     json.dump(conf, fh, indent=2)

@@ -78,6 +78,31 @@ def test_default_groups_one_or_three_managers():
     assert five["swarm_managers"] == ["a", "b", "c"] and five["swarm_workers"] == ["d", "e"]
 
 
+def test_default_groups_with_a_registry_node_outside_the_swarm():
+    groups = lab.default_groups(["a", "b", "c"], "lab-registry")
+    assert groups["registry"] == ["lab-registry"]
+    assert groups["docker_hosts"] == ["a", "b", "c"]
+    assert "lab-registry" not in groups["swarm_managers"] + groups["swarm_workers"]
+    assert "registry" not in lab.default_groups(["a"])
+    assert lab.registry_host("lab2") == "lab2-registry"
+
+
+def test_inventory_carries_the_lab_vars(tmp_path):
+    yaml = pytest.importorskip("yaml")
+    inv = lab.render_inventory("t", [("t-node1", "172.18.0.2"), ("t-registry", "172.18.0.3")], "/k",
+                               lab.default_groups(["t-node1"], "t-registry"),
+                               {"lab_state_dir": "/x/.lab/t", "lab_registry_images": ["dockyard-lab/app:latest"]})
+    data = yaml.safe_load(lab.to_yaml(inv))
+    assert data["all"]["vars"] == {"lab_name": "t", "lab_state_dir": "/x/.lab/t",
+                                   "lab_registry_images": ["dockyard-lab/app:latest"]}
+    assert data["all"]["children"]["registry"]["hosts"] == {"t-registry": {}}
+
+
+def test_registry_load_needs_registry(capsys):
+    assert lab.main(["up", "--lab", "t", "--registry-load", "dockyard-lab/app:latest"]) == 2
+    assert "--registry-load needs --registry" in capsys.readouterr().err
+
+
 def test_inventory_renders_as_yaml_ansible_can_read(tmp_path):
     yaml = pytest.importorskip("yaml")
     inv = lab.render_inventory("t", [("t-node1", "172.18.0.2")], "/k", {"swarm_managers": ["t-node1"]})
