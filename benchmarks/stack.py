@@ -28,7 +28,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import re
 import resource
 import statistics
@@ -38,6 +37,9 @@ import threading
 import time
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import machine  # noqa: E402  (one machine description for every benchmark table)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -424,23 +426,6 @@ def split_rerun(args, bench):
 
 
 # ----------------------------------------------------------------------------- report
-
-
-def machine():
-    mem = cpu = "?"
-    try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemTotal:"):
-                    mem = "%.1f GiB" % (int(line.split()[1]) / 1024.0 / 1024.0)
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return "%s CPUs (nproc; %s), %s RAM, kernel %s" % (os.cpu_count(), cpu, mem, platform.release())
 
 
 def fmt(value, digits=2):

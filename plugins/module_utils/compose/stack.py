@@ -235,7 +235,7 @@ def _object(stack, key, settings, path, kind, working_dir):
                 driver_opts=reader._labels(settings.get("driver_opts"), path + ".driver_opts"))
 
 
-def _references(stack, kind, refs, declared, path):
+def _references(kind, refs, declared, path):
     """A service's secrets/configs (short or long form) -> swarm_service secrets/configs items."""
     out = []
     for index, ref in enumerate(refs or []):
@@ -339,11 +339,7 @@ def _deploy(deploy, params, path):
     resources = deploy.get("resources")
     if resources:
         params["resources"] = dict((k, dict(v)) for k, v in resources.items() if v)
-    return _labels_map(deploy.get("labels"), path + ".labels")
-
-
-def _labels_map(value, path):
-    return reader._labels(value, path)
+    return reader._labels(deploy.get("labels"), path + ".labels")
 
 
 SIMPLE = {
@@ -402,8 +398,8 @@ def service_options(stack, key, service, networks, volumes, secrets, configs, wo
     mounts = _mounts(service.get("volumes"), volumes, working_dir, path + ".volumes")
     if mounts:
         params["mounts"] = mounts
-    params["secrets"] = _references(stack, "secret", service.get("secrets"), secrets, path + ".secrets")
-    params["configs"] = _references(stack, "config", service.get("configs"), configs, path + ".configs")
+    params["secrets"] = _references("secret", service.get("secrets"), secrets, path + ".secrets")
+    params["configs"] = _references("config", service.get("configs"), configs, path + ".configs")
     attached = service.get("networks") or {"default": {}}
     params["networks"] = []
     for net in sorted(attached):
