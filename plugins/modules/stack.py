@@ -184,6 +184,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.compose.stack impo
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import objects  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import pin_image  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils import redact  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager  # noqa: E402
 
 PLANNED = "(created by this run)"
@@ -334,11 +335,13 @@ class StackDeployer:
             self.module.warn("services of stack %s that are not in the files: %s (prune: true removes them)"
                              % (self.name, ", ".join(stale_names)))
         if self.module._diff:
-            self.result["diff"] = dict(
-                before=dict((p.params["name"], p.before) for p in plans if p.action != "none"),
-                after=dict((p.params["name"], p.after) for p in plans if p.action != "none"))
+            masked = dict((p.params["name"], redact.mask_service_specs(p.before, p.after))
+                          for p in plans if p.action != "none")
+            self.result["diff"] = dict(before=dict((name, pair[0]) for name, pair in masked.items()),
+                                       after=dict((name, pair[1]) for name, pair in masked.items()))
             if stale and self.params["prune"]:
-                self.result["diff"]["before"].update((s["Spec"]["Name"], s["Spec"]) for s in stale)
+                self.result["diff"]["before"].update(
+                    (s["Spec"]["Name"], redact.mask_service_specs(s["Spec"], None)[0]) for s in stale)
         if self.module.check_mode:
             return
         for net in networks:

@@ -559,6 +559,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec
     force_update,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils import redact  # noqa: E402
 
 
 def run(module, manager):
@@ -571,7 +572,7 @@ def run(module, manager):
             manager.result["actions"].append("remove service %s" % name)
             result["changed"] = True
             if module._diff:
-                result["diff"] = dict(before=service.get("Spec"), after={})
+                result["diff"] = dict(before=redact.mask_service_specs(service.get("Spec"), None)[0], after={})
             if not module.check_mode:
                 manager.remove(service)
         module.exit_json(**result)
@@ -596,7 +597,8 @@ def run(module, manager):
             "update": "update service %s (%s)" % (name, ", ".join(diffs)),
         }[action])
     if module._diff:
-        result["diff"] = dict(before=before, after=after)
+        masked_before, masked_after = redact.mask_service_specs(before, after)
+        result["diff"] = dict(before=masked_before, after=masked_after)
     if module.check_mode:
         result["service"] = service
         module.exit_json(**result)

@@ -28,6 +28,7 @@ import time
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE, Context
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import explain_error, or_none
+from ansible_collections.dockyard.docker.plugins.module_utils import redact
 
 
 class ContainerError(Exception):
@@ -135,7 +136,7 @@ def plan(spec, inspect, image_id=None, pulled=None, ctx=None, leftover=None):
             raise ContainerError(
                 "image is required to create container %s (it does not exist yet)" % spec.name
             )
-        result.after.update(spec.desired_view(image_id))
+        result.after.update(redact.mask_env_views({}, spec.desired_view(image_id))[1])
         result.add("create", "created")
         if want_running:
             result.add("start", "started")
@@ -148,8 +149,7 @@ def plan(spec, inspect, image_id=None, pulled=None, ctx=None, leftover=None):
     result.differences = differences
     before = spec.actual_view(inspect, ctx)
     before["state"] = status
-    result.before = before
-    result.after = spec.desired_view(image_id)
+    result.before, result.after = redact.mask_env_views(before, spec.desired_view(image_id))
     running = _is_running(inspect)
     recreate = [d for d in differences if d.kind == RECREATE]
     update = [d for d in differences if d.kind == UPDATE]
