@@ -470,8 +470,9 @@ class ContainerUnit:
         current = self.read_current(fragment)
         if current is not None and header_owner("systemd", current) == self.spec["name"]:
             return  # this container's own unit, moved to another dest
-        why = "systemd already loads %s from %s, and a file at %s would override it" % (
-            unit, fragment, self.spec["dest"])
+        why = ("systemd already loads %s from %s, a file this module did not write for container %s; a second "
+               "file for that unit at %s would override it or be ignored" % (
+                   unit, fragment, self.spec["name"], self.spec["dest"]))
         if self.params["force"]:
             self.module.warn("force: writing %s although %s." % (self.spec["dest"], why))
             return
