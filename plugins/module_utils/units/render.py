@@ -78,6 +78,7 @@ _DIRS = {
     "upstart": "/etc/init",
 }
 
+
 class UnitSpecError(ValueError):
     """An option value that cannot be rendered; ``option`` names the culprit."""
 

@@ -96,7 +96,7 @@ def check_systemd(spec, text):
             continue
         if line in SYSTEMD_SECTIONS:
             continue
-        key, _, value = line.partition("=")
+        key, value = line.split("=", 1) if "=" in line else (line, "")
         assert key in SYSTEMD_KEYS, line
         if key == "Description":
             # every % doubled: systemd shows it as one literal %
@@ -114,14 +114,14 @@ def check_supervisor(spec, text):
     for line in lines:
         if not line or line.startswith(";") or line.startswith("[program:"):
             continue
-        key, _, value = line.partition("=")
+        key, value = line.split("=", 1) if "=" in line else (line, "")
         assert key in SUPERVISOR_KEYS, line
         # no interpolation and no inline comment in any value
         assert "%" not in value and " ;" not in value and " #" not in value, line
     command = [x for x in lines if x.startswith("command=")]
-    assert command == ["command=/bin/sh -c 'trap \"%s stop -t %d %s >/dev/null; exit 0\" TERM INT; "
-                       "%s start -a %s & wait $!'" % (spec["docker_bin"], spec["stop_timeout"], spec["name"],
-                                                     spec["docker_bin"], spec["name"])]
+    script = 'trap "%s stop -t %d %s >/dev/null; exit 0" TERM INT; %s start -a %s & wait $!' % (
+        spec["docker_bin"], spec["stop_timeout"], spec["name"], spec["docker_bin"], spec["name"])
+    assert command == ["command=/bin/sh -c '%s'" % script]
 
 
 def check_upstart(spec, text):
