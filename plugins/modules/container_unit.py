@@ -26,6 +26,11 @@ description:
     The engine options (O(docker_host), TLS) are only used to inspect the container; the unit itself always
     calls O(docker_bin) against that host's default engine.
   - O(state=absent) stops and disables the unit and removes its file. It never removes the container.
+  - Every file the module writes starts with a header naming this module and the container. The module
+    replaces or removes only files that carry that header for the same container, and for systemd it does not
+    write a unit that would override one installed elsewhere (for example a distribution's
+    C(/lib/systemd/system/nginx.service)); anything else fails, in check mode too, unless O(force=true).
+    Files written by earlier releases carry the same header and are recognised.
 author:
   - dockyard.docker contributors (@dockyard)
 attributes:
@@ -119,9 +124,27 @@ options:
   docker_bin:
     description:
       - Absolute path of the docker CLI on the host, used in the unit's start and stop commands.
+      - Letters, digits and C(_ . / + -) only, so that it needs no quoting in any of the three formats.
     type: path
     default: /usr/bin/docker
+  force:
+    description:
+      - Replace (O(state=started), V(stopped), V(present)) or stop, disable and remove (O(state=absent)) a unit
+        file this module did not write, or one it wrote for another container, and for systemd write a unit
+        that overrides a unit of the same name defined in another file.
+      - Without it the module fails naming the file, and changes nothing, when the file at O(dest) lacks the
+        module's header (its first two lines, C(Managed by Ansible (dockyard.docker.container_unit)) and
+        C(Owns Docker container NAME)) or names another container.
+      - A replaced file is not kept; copy it first if you may want it back.
+    type: bool
+    default: false
 notes:
+  - Names and paths are matched whole. O(name), O(unit_name), O(after), O(requires), O(wants), O(docker_bin),
+    O(dest) and O(description) refuse newlines, control characters and backslashes (in systemd unit names
+    only C(\xHH) escapes), and the characters that the unit formats interpret (C(%) specifiers and
+    interpolation, C(;) comments, quotes); the error names the option and what it accepts.
+    O(after), O(requires) and O(wants) take full systemd unit names with a type suffix, as systemd.unit(5) defines
+    them (at most 255 characters).
   - Under supervisor the program is a small C(sh) wrapper around C(docker start -a NAME) that turns
     supervisor's stop signal into C(docker stop -t N NAME), so a container that ignores SIGTERM is still
     stopped. A change of the program file makes C(supervisorctl update) restart the program (and so the container).
@@ -178,6 +201,12 @@ EXAMPLES = r"""
     unit_name: web
     state: stopped
     enabled: false
+
+- name: Take over a hand-written unit for web (without force the module refuses to replace it)
+  dockyard.docker.container_unit:
+    name: web
+    unit_name: web
+    force: true
 
 - name: Hand the container back (unit stopped, disabled and removed; the container stays)
   dockyard.docker.container_unit:
@@ -236,6 +265,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.units.render impor
     SYSTEMD_RESTART,
     UnitSpecError,
     build_spec,
+    header_owner,
     render,
 )
 
@@ -263,6 +293,7 @@ def argument_spec():
         wants=dict(type="list", elements="str"),
         description=dict(type="str"),
         docker_bin=dict(type="path", default="/usr/bin/docker"),
+        force=dict(type="bool", default=False),
     )
     return spec
 
@@ -349,7 +380,8 @@ class ContainerUnit:
         if not os.path.exists(path):
             return None
         with open(path, "rb") as handle:
-            return to_text(handle.read(), errors="surrogate_or_strict")
+            # a file in another encoding is still compared and shown, never a traceback
+            return to_text(handle.read(), errors="surrogate_or_replace")
 
     def write_unit(self, path, content):
         directory = os.path.dirname(path)
@@ -394,6 +426,61 @@ class ContainerUnit:
         if not self.check:
             os.unlink(path)
 
+    # ------------------------------------------------------------------ ownership
+    def check_owned(self, path, text, doing):
+        """Fail unless ``text`` (the file at ``path``) is a unit this module wrote for this container.
+
+        ``doing`` says what the module was about to do with it. With force the file is taken over, and a
+        warning says so.
+        """
+        name = self.spec["name"]
+        owner = header_owner(self.spec["manager"], text)
+        if owner == name:
+            return
+        if owner is None:
+            why = ("it was not written by dockyard.docker.container_unit (its first two lines are not the header "
+                   "this module writes, %r and 'Owns Docker container %s; ...')" % (
+                       render(self.spec).split("\n", 1)[0], name))
+        else:
+            why = "dockyard.docker.container_unit wrote it for container %s, not %s" % (owner, name)
+        if self.params["force"]:
+            self.module.warn("force: %s %s although %s." % (doing, path, why))
+            return
+        if self.params["state"] == "absent":
+            what_next = ("this module only removes units it wrote: if this unit should go, stop, disable and "
+                         "remove it yourself, or set force: true to let this module do it")
+        else:
+            what_next = ("choose another unit_name or dest (the default, docker-%s, is this container's own), "
+                         "move the file away yourself, or set force: true to replace it" % name)
+        self.fail("Refusing to %s %s: %s. To go on, %s. Nothing was changed." % (doing, path, why, what_next))
+
+    def check_not_shadowing(self, tools):
+        """A new systemd unit file must not override a unit of the same name defined elsewhere."""
+        if self.spec["manager"] != "systemd" or not tools.get("running") or not tools.get("systemctl"):
+            return
+        unit = self.spec["unit_name"] + ".service"
+        _rc, out, _err = self.run(
+            [tools["systemctl"], "show", unit, "--property=LoadState", "--property=FragmentPath"],
+            "systemctl show %s" % unit,
+        )
+        props = dict(line.partition("=")[::2] for line in out.splitlines())
+        fragment = props.get("FragmentPath", "").strip()
+        if props.get("LoadState", "").strip() != "loaded" or not fragment or fragment == self.spec["dest"]:
+            return
+        current = self.read_current(fragment)
+        if current is not None and header_owner("systemd", current) == self.spec["name"]:
+            return  # this container's own unit, moved to another dest
+        why = ("systemd already loads %s from %s, a file this module did not write for container %s; a second "
+               "file for that unit at %s would override it or be ignored" % (
+                   unit, fragment, self.spec["name"], self.spec["dest"]))
+        if self.params["force"]:
+            self.module.warn("force: writing %s although %s." % (self.spec["dest"], why))
+            return
+        self.fail(
+            "Refusing to write %s: %s. Choose another unit_name (default docker-%s), or set force: true to "
+            "override that unit. Nothing was changed." % (self.spec["dest"], why, self.spec["name"])
+        )
+
     # ------------------------------------------------------------------ main flow
     def main(self):
         p = self.params
@@ -405,11 +492,17 @@ class ContainerUnit:
             current = self.read_current(self.spec["dest"])
             self.before = current or ""
             if current is not None:
+                self.check_owned(self.spec["dest"], current, "stop, disable and remove")
                 getattr(self, "absent_" + p["manager"])(tools)
             return self.result()
 
         stop_timeout = p["stop_timeout"]
         self.spec = self.build(stop_timeout)  # validate every option before touching the engine
+        current = self.read_current(self.spec["dest"])
+        if current is None:
+            self.check_not_shadowing(tools)
+        else:
+            self.check_owned(self.spec["dest"], current, "replace")
         if not os.access(self.spec["docker_bin"], os.X_OK):
             self.fail(
                 "docker_bin %s is not an executable on this host: install the docker CLI or point docker_bin "
@@ -422,7 +515,6 @@ class ContainerUnit:
             if isinstance(configured, int) and configured >= 0:
                 self.spec = self.build(configured)
         self.after = render(self.spec)
-        current = self.read_current(self.spec["dest"])
         self.before = current or ""
         content_changed = current != self.after
         getattr(self, "ensure_" + p["manager"])(tools, content_changed)

@@ -3,8 +3,9 @@
 The converge put units-sd / units-sd-slow / units-gone under systemd, units-sv under supervisord
 and wrote an upstart job for units-up. Here every container is crashed in several ways and must
 come back through its manager (the container's own RestartCount stays 0), stops honour
-`docker stop -t N`, `state: absent` removes the unit but keeps the container, and the bad inputs
-fail with a clear message and write nothing.
+`docker stop -t N`, `state: absent` removes the unit but keeps the container, the bad inputs
+fail with a clear message and write nothing, and a unit file the module did not write is neither
+replaced nor removed (unless force: true) nor a packaged unit overridden.
 """
 
 import json
@@ -39,7 +40,7 @@ def wait_until(host, condition, timeout):
     return float(out.stdout.strip())
 
 
-def container_unit(host, args):
+def container_unit(host, args, check=False):
     """Run dockyard.docker.container_unit on the node; return (status, result, stderr).
 
     testinfra's host.ansible() drops ``failed`` and ``warnings`` from results with this
@@ -50,6 +51,8 @@ def container_unit(host, args):
     if runner.inventory_file:
         cmd += ["-i", runner.inventory_file]
     cmd += ["-m", "dockyard.docker.container_unit", "-a", args, host.backend.host]
+    if check:
+        cmd.append("--check")
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     head, sep, body = proc.stdout.partition(" => ")
@@ -242,6 +245,9 @@ BAD = {
     "negative-stop-timeout": ("name=units-spare stop_timeout=-5",
                               "stop_timeout must be an integer between 0 and 86400, got -5"),
     "missing-container": ("name=units-nope", "Container units-nope does not exist"),
+    # a trailing backslash would join the next line of the unit into this one
+    "requires-trailing-backslash": ('{"name": "units-spare", "requires": ["db.service\\\\"]}',
+                                    "a backslash only in a \\xHH escape"),
 }
 
 
@@ -258,6 +264,63 @@ def test_bad_inputs_fail_clearly_and_write_nothing(host, case):
                  "/etc/systemd/system/docker-units-spare.service",
                  "/etc/systemd/system/docker-units-nope.service"):
         assert not host.file(path).exists
+
+
+# ------------------------------------------------------------------------------- files it did not write
+HAND_UNIT = "/etc/systemd/system/units-hand.service"
+HAND_TEXT = "[Unit]\nDescription=written by hand\n\n[Service]\nExecStart=/bin/sleep infinity\n\n" \
+            "[Install]\nWantedBy=multi-user.target\n"
+
+
+def unit_facts(host, unit):
+    return (host.check_output("sha256sum %s", HAND_UNIT).split()[0],
+            host.run("systemctl is-enabled %s", unit).stdout.strip(),
+            host.run("systemctl is-active %s", unit).stdout.strip(),
+            host.check_output("systemctl show -p MainPID --value %s", unit))
+
+
+def test_refuses_to_replace_or_remove_a_unit_it_did_not_write_unless_forced(host):
+    """A hand-written, enabled and running units-hand.service: container_unit neither replaces it nor
+    stops, disables or removes it (check mode or not) -- same bytes, same state, same main process --
+    and force: true takes it over."""
+    unit = "units-hand.service"
+    host.run_expect([0], "printf %s > " + HAND_UNIT, HAND_TEXT)
+    host.run_expect([0], "systemctl daemon-reload && systemctl enable --now %s" % unit)
+    before = unit_facts(host, unit)
+    assert before[1:3] == ("enabled", "active") and before[3] != "0"
+    for args, check, refusal in (
+        ("name=units-spare unit_name=units-hand", True, "Refusing to replace %s" % HAND_UNIT),
+        ("name=units-spare unit_name=units-hand", False, "Refusing to replace %s" % HAND_UNIT),
+        ("name=units-spare unit_name=units-hand state=absent", False,
+         "Refusing to stop, disable and remove %s" % HAND_UNIT),
+    ):
+        status, result, _ = container_unit(host, args, check=check)
+        assert status == "FAILED", (args, check, result)
+        assert refusal in result["msg"] and "force: true" in result["msg"]
+        assert result["changed"] is False
+        assert unit_facts(host, unit) == before, (args, check)
+
+    status, result, stderr = container_unit(host, "name=units-spare unit_name=units-hand state=present force=true")
+    assert status == "CHANGED", result
+    assert "force: replace %s" % HAND_UNIT in stderr
+    assert host.file(HAND_UNIT).content_string.splitlines()[1].startswith(
+        "# Owns Docker container units-spare;")
+    # now it is the module's own file: removed without force
+    status, result, _ = container_unit(host, "name=units-spare unit_name=units-hand state=absent")
+    assert status == "CHANGED", result
+    assert not host.file(HAND_UNIT).exists
+    assert host.run("systemctl is-active %s", unit).stdout.strip() != "active"
+
+
+def test_refuses_to_override_a_distribution_unit(host):
+    """unit_name: dbus would put /etc/systemd/system/dbus.service over the package's unit."""
+    packaged = host.check_output("systemctl show -p FragmentPath --value dbus.service")
+    assert packaged.startswith(("/lib/systemd/", "/usr/lib/systemd/")), packaged
+    status, result, _ = container_unit(host, "name=units-spare unit_name=dbus")
+    assert status == "FAILED", result
+    assert "systemd already loads dbus.service from %s" % packaged in result["msg"]
+    assert not host.file("/etc/systemd/system/dbus.service").exists
+    assert host.check_output("systemctl show -p FragmentPath --value dbus.service") == packaged
 
 
 # ------------------------------------------------------------------------------- state absent

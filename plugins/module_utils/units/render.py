@@ -42,14 +42,34 @@ UNIT_PREFIX = "docker-"
 # Engine units a container unit must never replace.
 RESERVED_UNIT_NAMES = ("docker", "docker.socket", "containerd", "dockerd")
 
+# Every pattern below is matched against the whole value (re.fullmatch): a `$` would also accept a
+# trailing newline, and one newline in a unit file is a new directive.
 # Docker's own rule for container names (daemon/names.go: RestrictedNameChars).
-_CONTAINER_NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
-# Characters that are safe in a unit / program / job name on all three managers.
-_UNIT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.@-]*$")
-# systemd unit names users may list in after/requires/wants (with a type suffix or not).
-_SYSTEMD_UNIT_REF = re.compile(r"^[a-zA-Z0-9:_.\\@-]+$")
-# An absolute path that needs no quoting in any of the three formats.
-_SAFE_PATH = re.compile(r"^/[a-zA-Z0-9_./+-]*$")
+_CONTAINER_NAME = re.compile(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+")
+# Characters that are safe in a unit / program / job name and a file name on all three managers: the
+# intersection of systemd's unit-name characters, supervisor's program names and upstart's job names.
+_UNIT_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.@-]*")
+# systemd reads unit names of at most 255 characters (UNIT_NAME_MAX, including the type suffix); the
+# same bound keeps the file name within NAME_MAX for supervisor and upstart.
+UNIT_NAME_MAX = 255
+# A unit in after/requires/wants, as systemd.unit(5) defines unit names: letters, digits and : - _ . ,
+# backslash only as a \xHH escape (what systemd-escape writes), one optional @instance, a unit type
+# suffix. A lone backslash would join the next line of the unit; % would be expanded as a specifier.
+_REF_CHARS = r"(?:[a-zA-Z0-9:_.-]|\\x[0-9a-fA-F]{2})+"
+UNIT_TYPES = ("service", "socket", "device", "mount", "automount", "swap", "target", "path", "timer", "slice",
+              "scope")
+_SYSTEMD_UNIT_REF = re.compile(r"%s(?:@%s)?\.(?:%s)" % (_REF_CHARS, _REF_CHARS, "|".join(UNIT_TYPES)))
+# An absolute path that needs no quoting in any of the three formats (no space, quote, %, $, ; or \).
+_SAFE_PATH = re.compile(r"/[a-zA-Z0-9_./+-]*")
+# dest may also carry the unit name's @.
+_SAFE_DEST = re.compile(r"/[a-zA-Z0-9_./+@-]*")
+PATH_MAX = 4095
+NAME_MAX = 255
+# Room for the default description of the longest container name.
+DESCRIPTION_MAX = 512
+# Besides control characters: `"` ends upstart's quoted description, a backslash escapes upstart's quote
+# and, at the end of a systemd line, joins the next line into it.
+_DESCRIPTION_FORBIDDEN = ('"', "\\")
 
 _SUFFIX = {"systemd": ".service", "supervisor": ".conf", "upstart": ".conf"}
 _DIRS = {
@@ -80,34 +100,103 @@ def default_dest(manager, unit_name):
 
 def _check_int(option, value, minimum, maximum=None):
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UnitSpecError(option, "%s must be an integer, got %r" % (option, value))
+        raise UnitSpecError(option, "%s must be an integer, got %s" % (option, _show(value)))
     if value < minimum or (maximum is not None and value > maximum):
         accepted = ">= %d" % minimum if maximum is None else "between %d and %d" % (minimum, maximum)
         raise UnitSpecError(option, "%s must be an integer %s, got %d" % (option, accepted, value))
     return value
 
 
+def _show(value, limit=80):
+    """repr() of a value for an error message, cut short: hostile input may be long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "...(%d characters)" % len(text)
+
+
+def _check_text(option, value, maximum, forbidden=(), accepted=""):
+    """A one-line printable string: no control character (C0, DEL, C1), no line or paragraph separator."""
+    if not isinstance(value, str):
+        raise UnitSpecError(option, "%s must be a string, got %s" % (option, _show(value)))
+    bad = [char for char in value if not char.isprintable() or char in forbidden]
+    if bad:
+        raise UnitSpecError(
+            option,
+            "%s must be one line of printable text%s; %s contains %r" % (option, accepted, _show(value), bad[0]),
+        )
+    if len(value) > maximum:
+        raise UnitSpecError(option, "%s must be at most %d characters, got %d" % (option, maximum, len(value)))
+    return value
+
+
+def _check_path(option, value, pattern, what):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise UnitSpecError(
+            option,
+            "%s must be an absolute path of %s (no spaces, quotes, backslashes, %% $ ; or control "
+            "characters), got %s" % (option, what, _show(value)),
+        )
+    parts = value.split("/")
+    if len(value) > PATH_MAX or any(len(part) > NAME_MAX for part in parts):
+        raise UnitSpecError(
+            option,
+            "%s must be at most %d characters with file names of at most %d, got %d characters"
+            % (option, PATH_MAX, NAME_MAX, len(value)),
+        )
+    if any(part in (".", "..") for part in parts):
+        raise UnitSpecError(option, "%s must not contain . or .. components, got %s" % (option, _show(value)))
+    return value
+
+
 def _unit_list(option, values):
+    if values is None:
+        return []
+    if not isinstance(values, (list, tuple)):
+        raise UnitSpecError(option, "%s must be a list of systemd unit names, got %s" % (option, _show(values)))
     out = []
-    for value in values or []:
-        if not isinstance(value, str) or not _SYSTEMD_UNIT_REF.match(value):
+    for value in values:
+        if (not isinstance(value, str) or not _SYSTEMD_UNIT_REF.fullmatch(value)
+                or len(value) > UNIT_NAME_MAX):
             raise UnitSpecError(
                 option,
-                "%s: %r is not a systemd unit name (letters, digits and : _ . \\ @ - only, "
-                "e.g. network-online.target)" % (option, value),
+                "%s: %s is not a systemd unit name: letters, digits and : _ . - (a backslash only in a "
+                "\\xHH escape), at most one @instance, a unit type suffix (.%s), at most %d characters, "
+                "e.g. network-online.target" % (option, _show(value), ", .".join(UNIT_TYPES), UNIT_NAME_MAX),
             )
         if value not in out:
             out.append(value)
     return out
 
 
+def _check_unit_name(manager, unit_name, name):
+    suffix = _SUFFIX[manager]
+    maximum = UNIT_NAME_MAX - len(suffix)
+    if (not isinstance(unit_name, str) or not _UNIT_NAME.fullmatch(unit_name) or len(unit_name) > maximum
+            or unit_name.count("@") > 1 or unit_name.endswith("@")):
+        raise UnitSpecError(
+            "unit_name",
+            "unit_name %s is not usable: letters, digits and _ . @ - only, starting with a letter or digit, "
+            "at most one @ and not at the end (that would be a systemd template), at most %d characters "
+            "(%d with %s)" % (_show(unit_name), maximum, UNIT_NAME_MAX, suffix),
+        )
+    if unit_name in RESERVED_UNIT_NAMES:
+        raise UnitSpecError(
+            "unit_name",
+            "unit_name %r would replace the engine's own unit; choose another name (default: %s)"
+            % (unit_name, default_unit_name(name)),
+        )
+    return unit_name
+
+
 def _resolve_unit_name(manager, name, unit_name, dest):
     suffix = _SUFFIX[manager]
     from_dest = None
     if dest:
-        if not os.path.isabs(dest):
-            raise UnitSpecError("dest", "dest must be an absolute path, got %r" % dest)
+        if not isinstance(dest, str) or not os.path.isabs(dest):
+            raise UnitSpecError("dest", "dest must be an absolute path, got %s" % _show(dest))
+        _check_path("dest", dest, _SAFE_DEST, "letters, digits and _ . / + @ -")
         base = os.path.basename(dest)
+        if not base:
+            raise UnitSpecError("dest", "dest must name a file, not a directory, got %s" % _show(dest))
         if manager in ("systemd", "upstart"):
             if not base.endswith(suffix) or base == suffix:
                 raise UnitSpecError(
@@ -117,28 +206,19 @@ def _resolve_unit_name(manager, name, unit_name, dest):
                 )
             from_dest = base[: -len(suffix)]
     if unit_name:
+        if not isinstance(unit_name, str):
+            raise UnitSpecError("unit_name", "unit_name must be a string, got %s" % _show(unit_name))
         if manager == "systemd" and unit_name.endswith(".service"):
             unit_name = unit_name[: -len(".service")]
         if from_dest is not None and from_dest != unit_name:
             raise UnitSpecError(
                 "dest",
-                "dest %r does not match unit_name %r: %s names the unit after the file (expected %s)"
-                % (dest, unit_name, manager, unit_name + suffix),
+                "dest %r does not match unit_name %s: %s names the unit after the file (expected %s)"
+                % (dest, _show(unit_name), manager, _show(unit_name + suffix)),
             )
     else:
         unit_name = from_dest or default_unit_name(name)
-    if not _UNIT_NAME.match(unit_name) or len(unit_name) > 200:
-        raise UnitSpecError(
-            "unit_name",
-            "unit_name %r is not usable: letters, digits and _ . @ - only, starting with a letter or digit, "
-            "at most 200 characters" % unit_name,
-        )
-    if unit_name in RESERVED_UNIT_NAMES:
-        raise UnitSpecError(
-            "unit_name",
-            "unit_name %r would replace the engine's own unit; choose another name (default: %s)"
-            % (unit_name, default_unit_name(name)),
-        )
+    _check_unit_name(manager, unit_name, name)
     return unit_name, dest or default_dest(manager, unit_name)
 
 
@@ -150,21 +230,22 @@ def build_spec(name, manager="systemd", enabled=True, stop_timeout=None, restart
     Raises :class:`UnitSpecError` naming the option and the accepted values.
     """
     if manager not in MANAGERS:
-        raise UnitSpecError("manager", "manager must be one of %s, got %r" % (", ".join(MANAGERS), manager))
-    if not isinstance(name, str) or not _CONTAINER_NAME.match(name):
+        raise UnitSpecError("manager", "manager must be one of %s, got %s" % (", ".join(MANAGERS), _show(manager)))
+    if not isinstance(name, str) or not _CONTAINER_NAME.fullmatch(name) or len(name) > NAME_MAX:
         raise UnitSpecError(
             "name",
-            "name must be a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+), got %r" % (name,),
+            "name must be a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+, at most %d characters), got %s"
+            % (NAME_MAX, _show(name)),
         )
     name = name.lstrip("/")
     stop_timeout = DEFAULT_STOP_TIMEOUT if stop_timeout is None else stop_timeout
     _check_int("stop_timeout", stop_timeout, 0, 86400)
     restart = DEFAULT_RESTART if restart is None else restart
     allowed = SYSTEMD_RESTART if manager == "systemd" else COARSE_RESTART
-    if restart not in allowed:
+    if not isinstance(restart, str) or restart not in allowed:
         raise UnitSpecError(
             "restart",
-            "restart for manager=%s must be one of %s, got %r" % (manager, ", ".join(allowed), restart),
+            "restart for manager=%s must be one of %s, got %s" % (manager, ", ".join(allowed), _show(restart)),
         )
     if manager != "systemd":
         for option, value in (("restart_sec", restart_sec), ("after", after), ("requires", requires),
@@ -176,17 +257,12 @@ def build_spec(name, manager="systemd", enabled=True, stop_timeout=None, restart
                 )
     restart_sec = DEFAULT_RESTART_SEC if restart_sec is None else restart_sec
     _check_int("restart_sec", restart_sec, 0, 86400)
-    docker_bin = docker_bin or DEFAULT_DOCKER_BIN
-    if not _SAFE_PATH.match(docker_bin):
-        raise UnitSpecError(
-            "docker_bin",
-            "docker_bin must be an absolute path of letters, digits and _ . / + - (no spaces or quotes), got %r"
-            % docker_bin,
-        )
+    docker_bin = DEFAULT_DOCKER_BIN if docker_bin in (None, "") else docker_bin
+    _check_path("docker_bin", docker_bin, _SAFE_PATH, "letters, digits and _ . / + -")
     if description is None:
         description = "Docker container %s" % name
-    if not isinstance(description, str) or "\n" in description or "\r" in description or '"' in description:
-        raise UnitSpecError("description", "description must be one line of text without double quotes")
+    _check_text("description", description, DESCRIPTION_MAX, _DESCRIPTION_FORBIDDEN,
+                " without double quotes or backslashes")
     unit_name, dest = _resolve_unit_name(manager, name, unit_name, dest)
     return dict(
         name=name,
@@ -213,11 +289,36 @@ def _merge(first, extra):
     return out
 
 
-def _header(comment, spec):
-    return [
-        "%s Managed by Ansible (dockyard.docker.container_unit): changes here are overwritten." % comment,
-        "%s Owns Docker container %s; the container keeps restart policy 'no'." % (comment, spec["name"]),
-    ]
+# The first two lines of every file this collection writes: they say who wrote it and for which
+# container, and container_unit reads them back before it replaces or removes a file. Every version
+# of the renderer wrote exactly these lines, so files from earlier releases are recognised as well;
+# changing their text would make container_unit refuse its own older files.
+HEADER_MARK = "Managed by Ansible (dockyard.docker.container_unit): changes here are overwritten."
+_HEADER_OWNER = "Owns Docker container %s; the container keeps restart policy 'no'."
+_HEADER_OWNER_RE = re.compile(r"Owns Docker container ([a-zA-Z0-9][a-zA-Z0-9_.-]+); "
+                              r"the container keeps restart policy 'no'\.")
+_COMMENT = {"systemd": "#", "supervisor": ";", "upstart": "#"}
+
+
+def _header(manager, spec):
+    comment = _COMMENT[manager]
+    return ["%s %s" % (comment, HEADER_MARK), "%s %s" % (comment, _HEADER_OWNER % spec["name"])]
+
+
+def header_owner(manager, text):
+    """The container named by the header of a unit file this collection wrote, or None.
+
+    None means the file (its text given) was not written by container_unit: its first two lines are
+    not exactly the header :func:`render` writes for ``manager``.
+    """
+    if not isinstance(text, str):
+        return None
+    lines = text.split("\n", 2)
+    comment = _COMMENT[manager] + " "
+    if len(lines) < 3 or lines[0] != comment + HEADER_MARK or not lines[1].startswith(comment):
+        return None
+    match = _HEADER_OWNER_RE.fullmatch(lines[1][len(comment):])
+    return match.group(1) if match else None
 
 
 def _start(spec):
@@ -229,7 +330,7 @@ def _stop(spec):
 
 
 def render_systemd(spec):
-    lines = _header("#", spec)
+    lines = _header("systemd", spec)
     lines += [
         "[Unit]",
         # systemd expands %-specifiers in Description=; keep the text literal.
@@ -270,7 +371,7 @@ def render_supervisor(spec):
     # `docker stop -t N`, which ends the container and with it the attach.
     script = 'trap "%s >/dev/null; exit 0" TERM INT; %s & wait $!' % (_stop(spec), _start(spec))
     autorestart = {"always": "true", "on-failure": "unexpected", "no": "false"}[spec["restart"]]
-    lines = _header(";", spec)
+    lines = _header("supervisor", spec)
     lines += [
         "; %s" % spec["description"],
         "[program:%s]" % spec["unit_name"],
@@ -287,7 +388,7 @@ def render_supervisor(spec):
 
 
 def render_upstart(spec):
-    lines = _header("#", spec)
+    lines = _header("upstart", spec)
     lines += [
         'description "%s"' % spec["description"],
         "",

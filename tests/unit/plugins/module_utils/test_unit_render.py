@@ -143,6 +143,45 @@ def test_unit_name_from_dest_and_suffix():
         (dict(docker_bin="docker"), "docker_bin", "absolute path"),
         (dict(docker_bin="/usr/bin/doc ker"), "docker_bin", "no spaces"),
         (dict(description="two\nlines"), "description", "one line"),
+        # a trailing newline passed `$`; a full match refuses it
+        (dict(name="web\n"), "name", "Docker container name"),
+        (dict(unit_name="web\n"), "unit_name", "letters, digits"),
+        (dict(requires=["db.service\n"]), "requires", "not a systemd unit name"),
+        (dict(after=["db.service\nExecStartPre=/bin/sh"]), "after", "not a systemd unit name"),
+        (dict(docker_bin="/usr/bin/docker\n"), "docker_bin", "absolute path"),
+        (dict(dest="/etc/systemd/system/web.service\n"), "dest", "absolute path"),
+        (dict(restart="always\n"), "restart", "must be one of"),
+        # a trailing backslash joins the next line of a systemd unit into this one
+        (dict(requires=["db.service\\"]), "requires", "a backslash only in a \\xHH escape"),
+        (dict(wants=["a\\b.service"]), "wants", "\\xHH"),
+        (dict(description="web \\"), "description", "without double quotes or backslashes"),
+        (dict(description='say "hi"'), "description", "without double quotes"),
+        # control characters: CR, NUL, ESC, DEL, a C1 control, Unicode line/paragraph separators
+        (dict(description="a\rb"), "description", "printable"),
+        (dict(description="a\x00b"), "description", "printable"),
+        (dict(description="a\x1b[31mb"), "description", "printable"),
+        (dict(description="a\x7fb"), "description", "printable"),
+        (dict(description="a\x85b"), "description", "printable"),
+        (dict(description="a\u2028b"), "description", "printable"),
+        (dict(description="x" * 513), "description", "at most 512 characters"),
+        # systemd specifiers and the other characters the formats interpret
+        (dict(wants=["%i.service"]), "wants", "not a systemd unit name"),
+        (dict(docker_bin="/usr/bin/%n"), "docker_bin", "no spaces, quotes"),
+        (dict(docker_bin="/usr/bin/docker;reboot"), "docker_bin", "no spaces, quotes"),
+        (dict(manager="supervisor", unit_name="a;b"), "unit_name", "letters, digits"),
+        (dict(manager="supervisor", unit_name="a%(ENV_X)s"), "unit_name", "letters, digits"),
+        (dict(manager="supervisor", dest="/etc/supervisor/conf.d/%(here)s.conf"), "dest", "absolute path"),
+        (dict(dest="/etc/systemd/system/../../tmp/x.service"), "dest", ". or .. components"),
+        (dict(dest="/etc/systemd/system/" + "a" * 250 + ".service"), "dest", "file names of at most 255"),
+        # systemd.unit(5): a unit type suffix, one @instance, 255 characters in all
+        (dict(after=["network-online"]), "after", "unit type suffix"),
+        (dict(after=["a@b@c.service"]), "after", "at most one @instance"),
+        (dict(after=["a" * 248 + ".service"]), "after", "at most 255 characters"),
+        (dict(unit_name="web@"), "unit_name", "not at the end"),
+        (dict(unit_name="a@b@c"), "unit_name", "at most one @"),
+        (dict(unit_name="a" * 248), "unit_name", "at most 247 characters"),
+        (dict(manager="upstart", unit_name="a" * 251), "unit_name", "at most 250 characters"),
+        (dict(name="a" * 256), "name", "at most 255 characters"),
     ],
 )
 def test_validation_errors_name_option_and_accepted_values(kwargs, option, fragment):
@@ -162,3 +201,58 @@ def test_signal_exit_is_a_clean_stop_only_when_restart_does_not_depend_on_it():
     for restart in ("on-failure", "on-success", "on-abnormal"):
         text = ur.render(ur.build_spec(name="app1", restart=restart))
         assert "SuccessExitStatus" not in text
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(after=["dev-disk-by\\x2dlabel-data.device", "srv-data.mount"]),
+        dict(requires=["getty@tty1.service", "systemd-fsck@dev-sda1.service"]),
+        dict(wants=["a:b.target"]),
+        dict(unit_name="a" * 247),
+        dict(unit_name="web@blue"),
+        dict(description="Café ünïcode 100% — fine"),
+    ],
+)
+def test_valid_edge_values_are_accepted(kwargs):
+    args = dict(name="redis_server")
+    args.update(kwargs)
+    text = ur.render(ur.build_spec(**args))
+    for value in kwargs.get("after", []) + kwargs.get("requires", []) + kwargs.get("wants", []):
+        assert value in text
+
+
+@pytest.mark.parametrize("manager", ur.MANAGERS)
+def test_header_names_the_collection_and_the_container(manager):
+    text = ur.render(ur.build_spec(name="redis_server", manager=manager))
+    first, second = text.splitlines()[:2]
+    assert "dockyard.docker.container_unit" in first
+    assert "Owns Docker container redis_server;" in second
+    assert ur.header_owner(manager, text) == "redis_server"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "[Unit]\nDescription=nginx\n",
+        # the header of another manager's comment syntax
+        "; Managed by Ansible (dockyard.docker.container_unit): changes here are overwritten.\n"
+        "; Owns Docker container web; the container keeps restart policy 'no'.\n[Unit]\n",
+        # the mark without the owner line, or below the first line
+        "# Managed by Ansible (dockyard.docker.container_unit): changes here are overwritten.\n[Unit]\n",
+        "[Unit]\n# Managed by Ansible (dockyard.docker.container_unit): changes here are overwritten.\n"
+        "# Owns Docker container web; the container keeps restart policy 'no'.\n",
+        # an owner line that is not a container name
+        "# Managed by Ansible (dockyard.docker.container_unit): changes here are overwritten.\n"
+        "# Owns Docker container web x; the container keeps restart policy 'no'.\n[Unit]\n",
+    ],
+)
+def test_header_owner_is_none_for_files_without_the_exact_header(text):
+    assert ur.header_owner("systemd", text) is None
+
+
+def test_header_of_every_golden_file_names_its_container():
+    for golden, case in CASES.items():
+        with open(os.path.join(GOLDEN, golden)) as handle:
+            assert ur.header_owner(case.get("manager", "systemd"), handle.read()) == case["name"]

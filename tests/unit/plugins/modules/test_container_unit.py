@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 import os
 import stat
@@ -67,6 +68,9 @@ class Host:
         self.enabled = "disabled"
         self.sup_status = None  # program not loaded
         self.sup_autostart = True
+        # where systemd loads the unit from (FragmentPath=); empty: no such unit yet
+        self.fragment = ""
+        self.warnings = []
 
     def run_command(self, args, **kwargs):
         args = list(args)
@@ -74,7 +78,8 @@ class Host:
         tool, rest = os.path.basename(args[0]), args[1:]
         if tool == "systemctl":
             if rest[0] == "show":
-                return 0, "ActiveState=%s\nUnitFileState=%s\nLoadState=loaded\n" % (self.active, self.enabled), ""
+                return 0, "ActiveState=%s\nUnitFileState=%s\nLoadState=%s\nFragmentPath=%s\n" % (
+                    self.active, self.enabled, "loaded" if self.fragment else "not-found", self.fragment), ""
             if rest[0] == "start":
                 self.active = "active"
             elif rest[0] == "stop":
@@ -98,10 +103,15 @@ class Host:
             if rest[0] == "stop":
                 self.sup_status = "STOPPED"
             return 0, "", ""
+        if tool == "initctl":
+            # an upstart that runs the job: a refusal must not stop it
+            if rest[0] == "status":
+                return 0, "%s start/running, process 7\n" % rest[1], ""
+            return 0, "", ""
         raise AssertionError("unexpected command %r" % args)
 
     def changing(self):
-        return [c for c in self.commands if c[1] not in ("show", "status", "pid")]
+        return [c for c in self.commands if c[1] not in ("show", "status", "pid", "version")]
 
 
 @pytest.fixture
@@ -121,6 +131,7 @@ def env(monkeypatch, tmp_path):
     def fail_json(self, **kwargs):
         raise Fail(kwargs)
 
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, msg: host.warnings.append(msg))
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
     # docker_bin must be an executable on the target
@@ -268,3 +279,116 @@ def test_supervisor_stopped_state(env):
 
 def test_result_is_json_serialisable(env):
     json.dumps(run(env, name="web"))
+
+
+# ------------------------------------------------------------------ files this module did not write
+HAND_WRITTEN = "[Unit]\nDescription=nginx, installed by hand\n\n[Service]\nExecStart=/usr/sbin/nginx\n"
+
+
+def sha256(path):
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def hand_written(env, name="web", text=HAND_WRITTEN, manager="systemd"):
+    suffix = ".service" if manager == "systemd" else ".conf"
+    path = env["tmp"] / "units" / ("docker-%s%s" % (name, suffix))
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("manager", ["systemd", "supervisor", "upstart"])
+@pytest.mark.parametrize("check", [False, True])
+def test_refuses_to_replace_a_file_it_did_not_write(env, manager, check):
+    path = hand_written(env, manager=manager)
+    before = sha256(path)
+    with pytest.raises(Fail) as err:
+        run(env, check=check, name="web", manager=manager)
+    msg = err.value.args[0]["msg"]
+    assert "Refusing to replace %s" % path in msg
+    assert "not written by dockyard.docker.container_unit" in msg
+    assert "force: true" in msg and "Nothing was changed" in msg
+    assert sha256(path) == before
+    assert env["host"].changing() == []
+    # refused before the engine was asked anything
+    assert env["api"].inspected == []
+
+
+@pytest.mark.parametrize("manager", ["systemd", "supervisor", "upstart"])
+@pytest.mark.parametrize("check", [False, True])
+def test_absent_refuses_a_file_it_did_not_write(env, manager, check):
+    path = hand_written(env, manager=manager)
+    before = sha256(path)
+    with pytest.raises(Fail) as err:
+        run(env, check=check, name="web", manager=manager, state="absent")
+    msg = err.value.args[0]["msg"]
+    assert "Refusing to stop, disable and remove %s" % path in msg
+    assert "set force: true" in msg
+    assert sha256(path) == before
+    assert env["host"].changing() == []
+
+
+def test_refuses_a_unit_written_for_another_container(env):
+    run(env, name="web")
+    other = env["tmp"] / "units" / "docker-web.service"
+    before = sha256(str(other))
+    env["api"].containers["db"] = container()
+    for state in ("started", "absent"):
+        with pytest.raises(Fail) as err:
+            run(env, name="db", dest=str(other), state=state)
+        assert "wrote it for container web, not db" in err.value.args[0]["msg"]
+        assert sha256(str(other)) == before
+
+
+def test_force_replaces_and_removes_a_foreign_file_and_says_so(env):
+    path = hand_written(env)
+    result = run(env, name="web", force=True, diff=True)
+    assert result["changed"] is True
+    assert result["diff"]["before"] == HAND_WRITTEN
+    with open(path) as handle:
+        assert handle.read() == result["unit_content"]
+    assert any("force: replace %s" % path in w for w in env["host"].warnings)
+    # the module's own file now: a re-run without force changes nothing
+    assert run(env, name="web")["changed"] is False
+    hand_written(env)
+    result = run(env, name="web", state="absent", force=True)
+    assert "remove %s" % path in result["actions"]
+    assert not os.path.exists(path)
+
+
+def test_a_file_from_the_first_release_is_recognised(env):
+    """The header every release wrote (unchanged since the renderer's first version)."""
+    path = hand_written(env, text=(
+        "# Managed by Ansible (dockyard.docker.container_unit): changes here are overwritten.\n"
+        "# Owns Docker container web; the container keeps restart policy 'no'.\n"
+        "[Unit]\nDescription=Docker container web\n"
+    ))
+    result = run(env, name="web")
+    assert result["changed"] is True and env["host"].warnings == []
+    with open(path) as handle:
+        assert handle.read() == result["unit_content"]
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_refuses_to_override_a_systemd_unit_defined_elsewhere(env, check):
+    env["host"].fragment = "/lib/systemd/system/nginx.service"
+    with pytest.raises(Fail) as err:
+        run(env, check=check, name="web", unit_name="nginx", dest=str(env["tmp"] / "units" / "nginx.service"))
+    msg = err.value.args[0]["msg"]
+    assert "systemd already loads nginx.service from /lib/systemd/system/nginx.service" in msg
+    assert not os.path.exists(str(env["tmp"] / "units"))
+    assert env["host"].changing() == []
+    result = run(env, check=check, name="web", unit_name="nginx", force=True,
+                 dest=str(env["tmp"] / "units" / "nginx.service"))
+    assert "write %s" % (env["tmp"] / "units" / "nginx.service") in result["actions"]
+    assert any("would override it or be ignored" in w for w in env["host"].warnings)
+
+
+def test_a_unit_moved_to_another_dest_is_still_its_own(env):
+    first = run(env, name="web")
+    env["host"].fragment = first["unit_path"]
+    moved = str(env["tmp"] / "elsewhere" / "docker-web.service")
+    result = run(env, name="web", dest=moved)
+    assert "write %s" % moved in result["actions"]
+    assert env["host"].warnings == []
