@@ -402,13 +402,13 @@ def test_a_cache_directory_that_is_a_symlink_is_not_used(node1):
                        "mkdir -p /root/.cache && ln -s /root/sec-cache-target %s && chown -h nobody %s"
                        % (cache, cache, cache))
     try:
-        rc, res = module("sec-node1", "engine_info", {})
+        rc, res = module("sec-node1", "engine_info", {"timeout": 30})
         assert rc == 0, res
         assert node1.check_output("ls -A /root/sec-cache-target") == ""
     finally:
         node1.run("rm -f %s; rm -rf /root/sec-cache-target" % cache)
     # The same run without the link fills a cache directory of its own: the empty target above means refused.
-    assert module("sec-node1", "engine_info", {})[0] == 0
+    assert module("sec-node1", "engine_info", {"timeout": 30})[0] == 0
     directory = node1.file(cache)
     assert directory.is_directory and not directory.is_symlink and directory.mode == 0o700
     assert ".pyc" in node1.check_output("ls %s" % cache)
