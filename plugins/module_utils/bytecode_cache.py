@@ -87,7 +87,10 @@ def _read_trusted(directory_fd, name):
         info = os.fstat(cached.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
             return None
-        return cached.read()
+        try:
+            return cached.read()
+        except OSError:
+            return None
 
 
 def _write_atomic(directory_fd, name, data):
