@@ -52,6 +52,7 @@ attributes:
     description: Before and after of each changed container's compared options and state.
 extends_documentation_fragment:
   - dockyard.docker.connection
+  - dockyard.docker.change_lock
 options:
   project_name:
     description:
@@ -237,6 +238,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 bytecode_cache.install()
 
 from ansible_collections.dockyard.docker.plugins.module_utils import network_spec  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import (
+    ChangeLockError,
+    change_lock_argument_spec,
+    check_timeout,
+)
 from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
@@ -267,6 +273,7 @@ def argument_spec():
         wait=dict(type="bool", default=False),
     )
     spec.update(docker_argument_spec())
+    spec.update(change_lock_argument_spec())
     return spec
 
 
@@ -352,6 +359,10 @@ def main():
                            required_one_of=[("files", "definition")])
     params = module.params
     state = params["state"]
+    try:
+        check_timeout(params["lock_timeout"])
+    except ChangeLockError as exc:
+        module.fail_json(msg=str(exc), changed=False)
     for path in params.get("files") or []:
         full = os.path.abspath(path)
         if not os.path.isfile(full):
@@ -390,7 +401,7 @@ def main():
         specs = parse_items(items)
     except SpecError as exc:
         module.fail_json(msg=str(exc), changed=False)
-    bulk = BulkReconciler(module, engine, specs)
+    bulk = BulkReconciler(module, engine, specs, purpose="dockyard.docker.compose project %s" % project.name)
     before_apply = objects.create if state != "absent" else None
     try:
         results, _pruned = bulk.converge(waves=waves, before_apply=before_apply)

@@ -25,8 +25,9 @@ description:
     one cannot be created or started (a host port taken, an unknown runtime, a missing device), it is removed,
     the old one gets its name back and is started again if it was running, and the task fails saying so. A
     container left aside by an interrupted run is restored (or removed, when the new one exists) by the next run.
-  - Changes take a per-host lock (C(/run/lock/dockyard-docker.lock)); a run that had to wait for it plans again,
-    so concurrent runs converge one container per name. Check mode and no-op runs never wait for it.
+  - Changes take a per-host lock (C(/run/dockyard/docker.lock), only root can open it); a run that had to wait
+    for it plans again, so concurrent runs converge one container per name. Check mode and no-op runs never wait
+    for it; a run that cannot take it within O(lock_timeout) fails and changes nothing.
   - In check mode an image that is not on the host is looked up in its registry (through the engine); one that
     cannot be pulled fails the task, as the real run would.
   - Every container this module creates carries the label C(io.dockyard.managed=true).
@@ -43,6 +44,7 @@ attributes:
     description: Before and after of every compared option, plus the container state.
 extends_documentation_fragment:
   - dockyard.docker.connection
+  - dockyard.docker.change_lock
   - dockyard.docker.container_options
 notes:
   - The compiled code of this collection's module_utils is kept per user on the managed host
@@ -174,7 +176,12 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 # Before the other module_utils are imported: their compiled code is kept on the host between runs.
 bytecode_cache.install()
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import (  # noqa: E402
+    ChangeLock,
+    ChangeLockError,
+    change_lock_argument_spec,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
     fail_from_error,
@@ -193,20 +200,22 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.spec imp
 def main():
     argument_spec = container_argument_spec()
     argument_spec.update(docker_argument_spec())
+    argument_spec.update(change_lock_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
     # Validate everything before talking to the engine: a bad option changes nothing.
     try:
         spec = parse_spec(module.params)
-    except SpecError as exc:
+        lock = ChangeLock(timeout=module.params["lock_timeout"], purpose="dockyard.docker.container %s" % spec.name)
+    except (SpecError, ChangeLockError) as exc:
         module.fail_json(msg=str(exc), changed=False)
 
     # Lazy: the SDK is only loaded when something has to change (a no-op run reads
     # two inspect documents over the socket and is ~65 ms faster per task).
     engine = connect(module, lazy=True)
     try:
-        result = reconcile(engine.lazy_api(), spec, check_mode=module.check_mode, reader=engine.reader)
-    except ContainerError as exc:
+        result = reconcile(engine.lazy_api(), spec, check_mode=module.check_mode, reader=engine.reader, lock=lock)
+    except (ContainerError, ChangeLockError) as exc:
         module.fail_json(msg=str(exc), changed=False)
     except Exception as exc:  # noqa: BLE001 - SDK / transport errors, explained
         fail_from_error(module, exc, "manage container %s" % spec.name)

@@ -27,9 +27,10 @@ description:
     that cannot be pulled, a bad option), the task fails naming it and no container is changed.
   - A recreate keeps the old container (stopped, renamed aside) until the new one runs; when the new one cannot
     be created or started, the old one gets its name back and is started again, and the item fails saying so.
-  - Changes take a per-host lock (C(/run/lock/dockyard-docker.lock)), so two runs converging the same
-    containers at the same time end with one container per name; a run that waited plans again first. Check
-    mode and runs with nothing to change never wait for it.
+  - Changes take a per-host lock (C(/run/dockyard/docker.lock), only root can open it), so two runs converging
+    the same containers at the same time end with one container per name; a run that waited plans again first.
+    Check mode and runs with nothing to change never wait for it; a run that cannot take it within
+    O(lock_timeout) fails and changes nothing.
   - Every container this module creates carries the label C(io.dockyard.managed=true).
 author:
   - dockyard.docker contributors (@dockyard)
@@ -43,6 +44,7 @@ attributes:
     description: Before and after of every compared option and the state of each changed container.
 extends_documentation_fragment:
   - dockyard.docker.connection
+  - dockyard.docker.change_lock
   - dockyard.docker.container_options.items
 options:
   containers:
@@ -184,7 +186,12 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 # Before the other module_utils are imported: their compiled code is kept on the host between runs.
 bytecode_cache.install()
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import connect, docker_argument_spec  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import (  # noqa: E402
+    ChangeLockError,
+    change_lock_argument_spec,
+    check_timeout,
+)
+from ansible_collections.dockyard.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
 from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError, container_argument_spec
@@ -197,6 +204,7 @@ def main():
         prune=dict(type="bool", default=False),
     )
     argument_spec.update(docker_argument_spec())
+    argument_spec.update(change_lock_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
     # Validate everything before talking to the engine: a bad item changes nothing.
@@ -204,14 +212,16 @@ def main():
         module.fail_json(msg="parallelism must be a whole number >= 1, got %s" % module.params["parallelism"],
                          changed=False)
     try:
+        check_timeout(module.params["lock_timeout"])
         specs = parse_items(module.params["containers"])
-    except SpecError as exc:
+    except (SpecError, ChangeLockError) as exc:
         module.fail_json(msg=str(exc), changed=False)
 
     # Lazy: planning reads over the engine's socket without the SDK, which is only loaded (and the API
     # version negotiated) when something has to change.
     engine = connect(module, lazy=True)
-    bulk = BulkReconciler(module, engine, specs)
+    bulk = BulkReconciler(module, engine, specs, purpose="dockyard.docker.containers: %s" % ", ".join(
+        [spec.name for spec in specs][:5] + (["..."] if len(specs) > 5 else [])))
     try:
         results, pruned = bulk.converge(module.params["prune"])
     except Refused as exc:

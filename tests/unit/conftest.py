@@ -17,3 +17,19 @@ if not os.path.exists(LINK):
     os.symlink(ROOT, LINK)
 if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _run_directory(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("run") / "dockyard")
+
+
+@pytest.fixture(autouse=True)
+def _private_change_lock(_run_directory, monkeypatch):
+    """Runs that change containers lock a directory of the test run, not the host's ``/run/dockyard``."""
+    from ansible_collections.dockyard.docker.plugins.module_utils import change_lock
+
+    monkeypatch.setattr(change_lock, "ROOT_DIRECTORY", _run_directory)

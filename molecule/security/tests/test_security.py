@@ -1,5 +1,6 @@
 """Verify of the security scenario: TLS to a real engine, refusals with messages that say why,
-a secret read on another node, and no secret material in the -vvv log of converge + idempotence.
+a secret read on another node, no secret material in the -vvv log of converge + idempotence, and a
+second local user (nobody) who can neither block nor bypass a change, nor feed the bytecode cache.
 
 Module runs that must fail are driven from here with ``ansible`` against Molecule's inventory,
 so the failure and its message are asserted, not ignored.
@@ -9,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import subprocess
 import time
 
@@ -276,6 +278,140 @@ def test_vvv_log_has_no_secret_material(node1, vvv_log, probe_values):
         assert hashlib.sha256(value.encode()).hexdigest() not in log
     assert not re.search(r"-----BEGIN (EC |RSA )?PRIVATE KEY-----", log)
     assert node1.run("docker secret inspect sec-probe").rc != 0
+
+
+# ----------------------------------------------------------------------------- a second local user on the host
+LOCK_DIR = "/run/dockyard"
+LOCK_FILE = LOCK_DIR + "/docker.lock"
+OLD_LOCKS = ("/run/lock/dockyard-docker.lock", "/tmp/dockyard-docker.lock")
+LOCK_APP = "sec-lock-app"
+
+
+def as_nobody(h, command):
+    return h.run("runuser -u nobody -- sh -c %s" % shlex.quote(command))
+
+
+def lock_app(env_value, **extra):
+    args = {"name": LOCK_APP, "image": "dockyard-lab/app:latest", "pull": "never", "command": ["app-server"],
+            "env": {"RELEASE": env_value}, "stop_timeout": 1}
+    args.update(extra)
+    return args
+
+
+def timed(*args, **kwargs):
+    start = time.monotonic()
+    rc, res = module(*args, **kwargs)
+    return rc, res, time.monotonic() - start
+
+
+def app_state(h):
+    info = json.loads(h.check_output("docker inspect %s" % LOCK_APP))[0]
+    return info["Id"], info["State"]["StartedAt"], info["Config"]["Env"]
+
+
+@pytest.fixture(scope="module")
+def nobody_tried(node1):
+    """Before any change on sec-node1, nobody tries every trick on the old and the new lock paths: a directory
+    at an old path (the old code then ran unlocked), an old lock file held (the old code then waited forever),
+    a directory, a symlink and a held file at the new one."""
+    node1.check_output("rm -rf %s %s" % (LOCK_DIR, " ".join(OLD_LOCKS)))
+    node1.run("docker rm -f %s" % LOCK_APP)
+    tries = {
+        "mkdir old": as_nobody(node1, "mkdir %s" % OLD_LOCKS[0]),
+        "mkdir new": as_nobody(node1, "mkdir %s" % LOCK_DIR),
+        "symlink new": as_nobody(node1, "ln -s /tmp %s" % LOCK_DIR),
+    }
+    node1.check_output("systemd-run --unit sec-nobody-holds --uid nobody --collect flock %s sleep 600" % OLD_LOCKS[1])
+    for _ in range(50):
+        if node1.run("flock -n %s true" % OLD_LOCKS[1]).rc != 0:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("nobody's flock on %s never held" % OLD_LOCKS[1])
+    yield tries
+    node1.run("systemctl stop sec-nobody-holds sec-root-holds")
+    node1.run("docker rm -f %s" % LOCK_APP)
+    node1.run("rm -rf %s" % OLD_LOCKS[0])
+
+
+def test_nobody_can_neither_block_nor_bypass_a_change(node1, nobody_tried):
+    assert nobody_tried["mkdir old"].rc == 0, "the old lock path was open to everyone (the planted directory)"
+    for what in ("mkdir new", "symlink new"):
+        assert nobody_tried[what].rc != 0 and "Permission denied" in nobody_tried[what].stderr, nobody_tried[what]
+    rc, res, elapsed = timed("sec-node1", "container", lock_app("1", lock_timeout=20))
+    assert rc == 0 and res["changed"] is True, res
+    assert elapsed < 20, "the change waited for nobody's lock: %.1fs" % elapsed
+    assert json.loads(node1.check_output("docker inspect %s" % LOCK_APP))[0]["State"]["Running"] is True
+    directory, lock_file = node1.file(LOCK_DIR), node1.file(LOCK_FILE)
+    assert directory.is_directory and not directory.is_symlink
+    assert (directory.user, directory.mode) == ("root", 0o700)
+    assert lock_file.is_file and not lock_file.is_symlink and (lock_file.user, lock_file.mode) == ("root", 0o600)
+    assert lock_file.content_string == "", "the holder's record is cleared on release"
+    # With the directory in place nobody can still not open, list or plant anything in it.
+    for command in ("flock -n %s true" % LOCK_FILE, "ls %s" % LOCK_DIR, "ln -s /etc/shadow %s/x" % LOCK_DIR):
+        attempt = as_nobody(node1, command)
+        assert attempt.rc != 0 and "Permission denied" in attempt.stderr, (command, attempt.stderr)
+
+
+def test_a_lock_root_holds_fails_the_change_at_its_deadline_and_changes_nothing(node1, nobody_tried):
+    if node1.run("docker inspect %s" % LOCK_APP).rc != 0:
+        assert module("sec-node1", "container", lock_app("1"))[0] == 0
+    before = app_state(node1)
+    node1.check_output("systemd-run --unit sec-root-holds --collect flock %s sleep 600" % LOCK_FILE)
+    try:
+        for _ in range(50):
+            if node1.run("flock -n %s true" % LOCK_FILE).rc != 0:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("root's flock on %s never held" % LOCK_FILE)
+        holder = node1.check_output("systemctl show -p MainPID --value sec-root-holds")
+        # Check mode never takes the lock: it answers at once with the plan.
+        rc, res, baseline = timed("sec-node1", "container", lock_app("2", lock_timeout=3), check=True)
+        assert rc == 0 and res["changed"] is True, res
+        rc, res, elapsed = timed("sec-node1", "container", lock_app("2", lock_timeout=3))
+        assert rc != 0, res
+        # Named from /proc/locks (flock(1) writes no record): its PID and command line.
+        expected = r"another change is in progress on this host: the change lock %s is held by PID %s " \
+                   r"\((/usr/bin/)?flock %s sleep 600\)\." % (re.escape(LOCK_FILE), holder, re.escape(LOCK_FILE))
+        assert re.match(expected, res["msg"]), res["msg"]
+        assert "Waited 3s (lock_timeout)" in res["msg"] and res["changed"] is False
+        assert 3 <= elapsed < baseline + 15, "lock_timeout 3: failed after %.1fs (check mode: %.1fs)" % (
+            elapsed, baseline)
+        assert app_state(node1) == before, "the container changed although the lock was not taken"
+        # The bulk path (containers, compose) fails the same way, before creating anything.
+        project = {"services": {"web": {"image": "dockyard-lab/app:latest", "command": ["app-server"]}}}
+        rc, res = module("sec-node1", "compose", {"project_name": "sec-lock-proj", "definition": project,
+                                                  "pull": "never", "lock_timeout": 1})
+        assert rc != 0 and res["msg"].startswith("another change is in progress on this host"), res
+        assert node1.run("docker inspect sec-lock-proj-web-1").rc != 0
+        assert node1.run("docker network inspect sec-lock-proj_default").rc != 0
+    finally:
+        node1.run("systemctl stop sec-root-holds")
+    # Released: the same change goes through (nobody still holds the old lock file).
+    assert node1.run("systemctl is-active sec-nobody-holds").stdout.strip() == "active"
+    rc, res = module("sec-node1", "container", lock_app("2", lock_timeout=20))
+    assert rc == 0 and res["changed"] is True, res
+    assert "RELEASE=2" in app_state(node1)[2]
+
+
+def test_a_cache_directory_that_is_a_symlink_is_not_used(node1):
+    """The bytecode cache path a link of another user, to a directory of root with mode 0700: not used."""
+    cache = "/root/.cache/dockyard.docker"
+    node1.check_output("rm -rf %s /root/sec-cache-target && mkdir -m 0700 /root/sec-cache-target && "
+                       "mkdir -p /root/.cache && ln -s /root/sec-cache-target %s && chown -h nobody %s"
+                       % (cache, cache, cache))
+    try:
+        rc, res = module("sec-node1", "engine_info", {"timeout": 30})
+        assert rc == 0, res
+        assert node1.check_output("ls -A /root/sec-cache-target") == ""
+    finally:
+        node1.run("rm -f %s; rm -rf /root/sec-cache-target" % cache)
+    # The same run without the link fills a cache directory of its own: the empty target above means refused.
+    assert module("sec-node1", "engine_info", {"timeout": 30})[0] == 0
+    directory = node1.file(cache)
+    assert directory.is_directory and not directory.is_symlink and directory.mode == 0o700
+    assert ".pyc" in node1.check_output("ls %s" % cache)
 
 
 # ----------------------------------------------------------------------------- rotation (last: it changes the secret)

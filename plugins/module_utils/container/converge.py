@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock, ChangeLockError
 from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     OWNER_LABEL,
     explain_error,
@@ -29,7 +30,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk imp
     prune_candidates,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
-    ChangeLock,
     ContainerError,
     apply,
     list_aside,
@@ -57,8 +57,10 @@ class Refused(Exception):
 class BulkReconciler(object):
     """Prepare every container as ``container`` does, then apply the plans in parallel."""
 
-    def __init__(self, module, engine, specs):
+    def __init__(self, module, engine, specs, purpose=None):
         self.module = module
+        # What the change lock's record says this run changes (a run that gives up waiting names it).
+        self.purpose = purpose or "dockyard.docker.containers: %s" % ", ".join(spec.name for spec in list(specs)[:5])
         self.engine = engine
         # Reads that decide the plans; ``api`` (the SDK client) is only built when it is first used.
         self.reader = engine.reader
@@ -100,7 +102,8 @@ class BulkReconciler(object):
 
         All or nothing: when an item cannot be planned (a bad image, a refused option) :class:`Refused`
         is raised before the first change.  Changes run under the per-host :class:`ChangeLock`, after
-        planning again (another run may have changed the containers while this one waited).
+        planning again (another run may have changed the containers while this one waited); a lock
+        that cannot be taken within ``lock_timeout`` fails the task before any change.
         """
         waves = waves if waves is not None else execution_waves(self.specs)
         planned = self.plan_all()
@@ -112,13 +115,19 @@ class BulkReconciler(object):
             if before_apply is not None and not self.check_mode:
                 before_apply()
             return self.run(planned, waves), self.run(prune_plan)
-        with ChangeLock():
+        try:
+            lock = ChangeLock(timeout=self.module.params.get("lock_timeout"), purpose=self.purpose).acquire()
+        except ChangeLockError as exc:
+            self.module.fail_json(msg=str(exc), changed=False)
+        try:
             if before_apply is not None:
                 before_apply()
             planned = self.replan(planned)
             prune_plan = self.plan_prune() if prune else []
             pruned = self.run(prune_plan)
             return self.run(planned, waves), pruned
+        finally:
+            lock.release()
 
     def aside_names(self):
         """:func:`manager.list_aside` through the reader (the first read of a run: failing says so)."""

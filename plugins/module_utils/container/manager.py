@@ -27,6 +27,7 @@ import time
 
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE, Context
 
+from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock
 from ansible_collections.dockyard.docker.plugins.module_utils.client import explain_error, or_none
 from ansible_collections.dockyard.docker.plugins.module_utils import redact
 
@@ -568,51 +569,14 @@ def apply(api, prepared, reader=None):
     return prepared.result(container or {})
 
 
-class ChangeLock(object):
-    """One run at a time changes containers on a host: an exclusive ``flock`` held while changing only.
-
-    Planning, no-op runs and check mode never take it.  A run that waited re-plans from the
-    engine's state (another run may have done the work already), so two runs converging the
-    same containers end with one container per name and no engine conflicts.
-    """
-
-    PATHS = ("/run/lock/dockyard-docker.lock", "/tmp/dockyard-docker.lock")
-
-    def __init__(self, path=None):
-        self.path = path
-        self._handle = None
-
-    def __enter__(self):
-        import fcntl
-
-        for path in ([self.path] if self.path else self.PATHS):
-            try:
-                self._handle = open(path, "a")
-                break
-            except (IOError, OSError):
-                continue
-        if self._handle is not None:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc_info):
-        if self._handle is not None:
-            import fcntl
-
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
-        return False
-
-
 def reconcile(api, spec, check_mode=False, reader=None, lock=None):
     """Bring one container to ``spec``.  Returns the module result for it.
 
     ``reader`` (default ``api``) answers the inspects that decide the plan; ``api`` is
     only touched when the plan has steps, so a no-op run or check mode never needs
     more than ``reader`` (``container`` passes the SDK-free socket reader here).
-    ``lock`` (default :class:`ChangeLock`) is held while changing, and the plan is made
-    again under it.
+    ``lock`` (default :class:`change_lock.ChangeLock` with its default deadline) is held while
+    changing, and the plan is made again under it; it raises ``ChangeLockError`` when it cannot be taken.
 
     Raises :class:`ContainerError` for operator errors and lets SDK errors through
     (the caller explains them with ``client.fail_from_error``/``explain_error``).

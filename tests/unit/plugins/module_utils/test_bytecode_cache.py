@@ -11,6 +11,7 @@ import sys
 import zipfile
 
 SUB = "ansible_collections/dockyard/docker/plugins/module_utils"
+OTHER_UID = 65534  # nobody: the tests run as root and play another local user with chown
 
 # Imports from a zip the way an Ansible module payload does (packages with __init__.py, the zip on sys.path).
 PROBE = r"""
@@ -45,6 +46,17 @@ def cached_files(cache):
     return sorted(p for p in os.listdir(str(cache)) if p.startswith("zz_probe."))
 
 
+def planted(path, text="VALUE = 'planted'\n"):
+    with open(path, "wb") as handle:
+        handle.write(marshal.dumps(compile(text, "x", "exec")))
+
+
+def cache_with_one_file(tmp_path):
+    cache = tmp_path / "cache"
+    run_probe(tmp_path, cache)
+    return cache, os.path.join(str(cache), cached_files(cache)[0])
+
+
 def test_first_import_writes_the_compiled_code_and_the_next_one_uses_it(tmp_path):
     cache = tmp_path / "cache"
     directory, value = run_probe(tmp_path, cache)
@@ -75,6 +87,62 @@ def test_a_directory_others_can_write_is_not_used(tmp_path):
     os.chmod(str(cache), 0o777)
     directory, value = run_probe(tmp_path, cache)
     assert directory == "None" and value == "from source"
+    assert cached_files(cache) == []
+
+
+def test_cache_files_are_written_0600_and_no_temporary_file_is_left(tmp_path):
+    cache, path = cache_with_one_file(tmp_path)
+    assert stat.S_IMODE(os.lstat(path).st_mode) == 0o600
+    assert [p for p in os.listdir(str(cache)) if p.endswith(".tmp")] == []
+
+
+def test_a_cache_file_of_another_user_is_not_trusted(tmp_path):
+    cache, path = cache_with_one_file(tmp_path)
+    planted(path)
+    os.chmod(path, 0o644)
+    os.chown(path, OTHER_UID, OTHER_UID)
+    assert run_probe(tmp_path, cache)[1] == "from source"
+
+
+def test_a_symlink_in_the_cache_is_not_followed(tmp_path):
+    cache, path = cache_with_one_file(tmp_path)
+    elsewhere = str(tmp_path / "elsewhere.pyc")
+    planted(elsewhere)
+    os.chmod(elsewhere, 0o600)
+    os.unlink(path)
+    os.symlink(elsewhere, path)
+    assert run_probe(tmp_path, cache)[1] == "from source"
+    # The atomic write replaced the link with a file of its own; the target was not written through it.
+    assert not os.path.islink(path) and stat.S_ISREG(os.lstat(path).st_mode)
+    assert run_probe(tmp_path, cache)[1] == "from source"
+
+
+def test_a_symlinked_cache_directory_is_not_used_whoever_owns_it(tmp_path):
+    """A link another user made (lchown) to a directory of root with mode 0700 passed a ``stat`` check."""
+    target = tmp_path / "roots-private"
+    target.mkdir(mode=0o700)
+    link = tmp_path / "cache"
+    os.symlink(str(target), str(link))
+    os.lchown(str(link), OTHER_UID, OTHER_UID)
+    directory, value = run_probe(tmp_path, link)
+    assert directory == "None" and value == "from source"
+    assert os.listdir(str(target)) == []
+
+
+def test_a_cache_directory_of_another_user_is_not_used(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    os.chown(str(cache), OTHER_UID, OTHER_UID)
+    directory, value = run_probe(tmp_path, cache)
+    assert directory == "None" and value == "from source"
+    assert os.listdir(str(cache)) == []
+
+
+def test_a_cache_directory_others_can_read_is_not_used(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.chmod(str(cache), 0o755)
+    assert run_probe(tmp_path, cache)[0] == "None"
     assert cached_files(cache) == []
 
 

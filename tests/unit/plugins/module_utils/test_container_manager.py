@@ -6,6 +6,9 @@
 import pytest
 from docker.errors import APIError, NotFound
 
+from ansible_collections.dockyard.docker.plugins.module_utils import change_lock
+from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock, ChangeLockError
+
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
     RecreateFailed,
@@ -255,6 +258,15 @@ class OtherRunFirst(object):
 
     def __exit__(self, *exc):
         return False
+
+
+def test_a_change_lock_held_by_another_run_fails_at_its_deadline_and_nothing_changes():
+    api = FakeAPI(container=inspect_of())
+    with ChangeLock(purpose="the other run", directory=change_lock.ROOT_DIRECTORY):
+        with pytest.raises(ChangeLockError) as err:
+            reconcile(api, spec(env={"A": "2"}), lock=ChangeLock(timeout=0.2))
+    assert "another change is in progress" in str(err.value) and "the other run" in str(err.value)
+    assert [c[0] for c in api.calls] == ["inspect_container", "inspect_container"], "only the plan's reads"
 
 
 def test_a_run_that_waited_for_the_lock_plans_again_and_changes_nothing():

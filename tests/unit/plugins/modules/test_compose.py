@@ -91,8 +91,9 @@ def run(monkeypatch):
     seen = {}
 
     class FakeBulk:
-        def __init__(self, module, engine, specs):
+        def __init__(self, module, engine, specs, purpose=None):
             seen["specs"] = specs
+            seen["purpose"] = purpose
             self.check_mode = module.check_mode
 
         def converge(self, prune=False, waves=None, before_apply=None):
@@ -128,7 +129,8 @@ def test_options_are_the_public_interface():
     own = set(spec) - set(["docker_host", "timeout", "tls_ca_cert", "tls_client_cert", "tls_client_key",
                            "validate_certs"])
     assert own == set(["project_name", "files", "definition", "env", "state", "remove_orphans", "remove_volumes",
-                       "pull", "wait"])
+                       "pull", "wait", "lock_timeout"])
+    assert spec["lock_timeout"] == {"type": "float", "default": 300}
     assert spec["state"]["choices"] == ["present", "stopped", "restarted", "absent"]
     assert spec["pull"]["choices"] == ["missing", "always", "never"]
     assert spec["remove_volumes"]["default"] is False and spec["remove_orphans"]["default"] is False

@@ -70,6 +70,8 @@ CONTAINER_CASES = {
     "bad-pull": (dict(pull="sometimes"), ["pull", "missing", "never"]),
     "bool-env": (dict(env={"DEBUG": True}), ["env.DEBUG", "quote"]),
     "bad-mount-type": (dict(mounts=[{"type": "nfs", "target": "/x"}]), ["type", "volume", "tmpfs"]),
+    "lock-timeout-negative": (dict(lock_timeout=-1), ["lock_timeout", ">= 0", "-1"]),
+    "lock-timeout-inf": (dict(lock_timeout="inf"), ["lock_timeout", ">= 0", "inf"]),
 }
 
 

@@ -19,7 +19,8 @@ import threading
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils import client
+from ansible_collections.dockyard.docker.plugins.module_utils import change_lock, client
+from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock
 from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     EngineClient,
     EngineHTTPError,
@@ -440,6 +441,22 @@ def test_a_bulk_change_builds_the_sdk_client_once_in_the_calling_thread(monkeypa
     # planned, then planned again under the change lock: every inspect through the reader
     assert sorted(c for c in reader.calls if c[0] == "inspect_container") == sorted(
         ("inspect_container", "web-%d" % i) for i in range(5) for _twice in range(2))
+
+
+def test_a_bulk_change_fails_when_the_change_lock_stays_held_and_changes_nothing(monkeypatch):
+    engine = FakeEngine()
+    run_bulk(engine, items())
+    before = engine.state()
+    module = FakeModule()
+    module.params["lock_timeout"] = 0.2
+    lazy, _reader, opened = lazy_client(monkeypatch, engine, module)
+    with ChangeLock(purpose="dockyard.docker.compose project shop", directory=change_lock.ROOT_DIRECTORY):
+        with pytest.raises(AssertionError) as err:
+            bulk_module.BulkReconciler(module, lazy, parse_items(items(policy="no"))).converge()
+    failure = err.value.args[0]
+    assert failure["changed"] is False
+    assert failure["msg"].startswith("another change is in progress on this host") and "project shop" in failure["msg"]
+    assert engine.state() == before and opened == []
 
 
 def test_an_unreachable_engine_fails_the_bulk_task_as_a_connection_failure(monkeypatch):
