@@ -227,9 +227,9 @@ def test_a_leftover_is_removed_when_the_new_container_exists():
 # What can be found under the aside name web-dockyard-old: a recreate's copy of web (written by this
 # version, or by one that wrote only the ownership label), or someone else's container.
 OURS = {"labelled": {OWNER_LABEL: "true", NAME_LABEL: "web"}, "older-version": {OWNER_LABEL: "true"}}
-THEIRS = {"user's own": {"maintainer": "me"}, "no labels": {},
-          "ours, created as another name": {OWNER_LABEL: "true", NAME_LABEL: "web-dockyard-old"},
-          "name label without ownership": {NAME_LABEL: "web"}}
+THEIRS = {"users-own": {"maintainer": "me"}, "no-labels": {},
+          "ours-created-as-another-name": {OWNER_LABEL: "true", NAME_LABEL: "web-dockyard-old"},
+          "name-label-without-ownership": {NAME_LABEL: "web"}}
 
 
 @pytest.mark.parametrize("labels", list(OURS.values()), ids=list(OURS))
