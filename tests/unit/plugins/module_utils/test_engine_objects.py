@@ -181,8 +181,8 @@ def test_prune_volumes_uses_mounts_of_all_containers():
     listed = [{"Name": "used"}, {"Name": "free", "Labels": {"k": "v"}}, {"Name": "other"},
               {"Name": "ours", "Labels": {OWNER_LABEL: "true"}}]
     everything = {"all": True}
-    assert eo.prune_volumes(listed, usage, everything, NOW) == [{"name": "free", "size": 4096},
-                                                               {"name": "other", "size": 0}]
+    assert eo.prune_volumes(listed, usage, everything, NOW) == [
+        {"name": "free", "size": 4096}, {"name": "other", "size": 0}]
     assert eo.prune_volumes(listed, usage, dict(everything, **{"label!": ["k"]}), NOW) == [{"name": "other", "size": 0}]
 
 
