@@ -25,6 +25,9 @@ SPEC = "plugins/module_utils/container/spec.py"
 OPTIONS = "plugins/module_utils/container/options.py"
 BULK = "plugins/module_utils/container/converge.py"
 COMPOSE = "plugins/module_utils/compose/deploy.py"
+BULK_PURE = "plugins/module_utils/container/bulk.py"
+ENGINE_OBJECTS = "plugins/module_utils/engine_objects.py"
+SWARM_OBJECTS = "plugins/module_utils/swarm/objects.py"
 
 # (what is broken, file, exact text, replacement)
 MUTANTS = [
@@ -69,6 +72,16 @@ MUTANTS = [
      "            level.append(index + 1)", "            level.append(1)"),
     ("compose does not wait for a service_healthy dependency", COMPOSE,
      '                    item["state"] = "healthy"\n', "                    pass\n"),
+    ("a container under the aside name is taken as set aside without this collection's label", MANAGER,
+     "    if OWNER_LABEL not in labels:\n        return False\n    created_as = labels.get(NAME_LABEL)",
+     "    created_as = labels.get(NAME_LABEL)"),
+    ("containers prune takes another owner's or a Compose project's containers", BULK_PURE,
+     "        if owner_of(labels) != owner or COMPOSE_PROJECT_LABEL in labels:",
+     "        if owner_of(labels) is None:"),
+    ("volume prune takes named volumes without the all filter", ENGINE_OBJECTS,
+     '        if not filters.get("all") and not is_anonymous_volume(vol):\n            continue\n', ""),
+    ("rotation removes a <name>-rotating object it did not write", SWARM_OBJECTS,
+     "    if labels.get(ROTATION_LABEL) != name:", "    if False:"),
 ]
 
 

@@ -385,7 +385,8 @@ options:
   labels:
     description:
       - 'Labels. Compared with the container''s labels, less those the image sets (see O(image_label_mismatch))
-        and this collection''s own C(io.dockyard.managed): a label removed from O(labels) is noticed.'
+        and this collection''s own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as): a
+        label removed from O(labels) is noticed.'
     type: dict
   links:
     description:
@@ -1124,7 +1125,8 @@ options:
       labels:
         description:
           - 'Labels. Compared with the container''s labels, less those the image sets (see O(containers[].image_label_mismatch))
-            and this collection''s own C(io.dockyard.managed): a label removed from O(containers[].labels) is noticed.'
+            and this collection''s own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as):
+            a label removed from O(containers[].labels) is noticed.'
         type: dict
       links:
         description:

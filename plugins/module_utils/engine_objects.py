@@ -89,8 +89,12 @@ PRUNE_FILTER_KEYS = {
     "containers": ("until", "label", "label!"),
     "images": ("dangling", "until", "label", "label!"),
     "networks": ("until", "label", "label!"),
-    "volumes": ("label", "label!"),
+    "volumes": ("all", "label", "label!"),
 }
+# Engines of API 1.42 (Docker 23) and later mark the volumes they create without a name with this label;
+# every engine names such a volume with 64 random hex digits.
+ANONYMOUS_VOLUME_LABEL = "com.docker.volume.anonymous"
+_ANONYMOUS_NAME_RE = re.compile(r"[0-9a-f]{64}\Z")
 PREDEFINED_NETWORKS = ("bridge", "host", "none", "ingress", "docker_gwbridge")
 
 _DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
@@ -154,10 +158,10 @@ def prune_filters(kind, filters, now=None):
     for key, value in (filters or {}).items():
         if key not in accepted:
             raise SpecError("%s: unknown filter %r; accepted filters: %s" % (option, key, ", ".join(accepted)))
-        if key == "dangling":
+        if key in ("dangling", "all"):
             values = _as_list(value)
             if len(values) != 1:
-                raise SpecError("%s.dangling takes one value, true or false" % option)
+                raise SpecError("%s.%s takes one value, true or false" % (option, key))
             out[key] = _truthy(option, key, values[0])
             continue
         values = [str(v) for v in _as_list(value) if v is not None and str(v) != ""]
@@ -266,12 +270,30 @@ def prune_networks(inspected, filters, now):
     return sorted(out, key=lambda n: n["name"])
 
 
+def is_anonymous_volume(vol):
+    """Whether a volume was created without a name: the engine's label (API 1.42+), else the name it generated.
+
+    Engines before API 1.42 write no label, so there a volume counts as anonymous when its name is the 64 hex
+    digits the engine generates; a volume someone named never looks like that in practice (Compose names
+    them ``<project>_<volume>``).
+    """
+    if ANONYMOUS_VOLUME_LABEL in (vol.get("Labels") or {}):
+        return True
+    return bool(_ANONYMOUS_NAME_RE.match(vol.get("Name") or ""))
+
+
 def prune_volumes(listed, usage, filters, now):
-    """Volumes to remove from ``volumes()`` entries unused by any container (``usage``: name -> (refcount, size))."""
+    """Volumes to remove from ``volumes()`` entries unused by any container (``usage``: name -> (refcount, size)).
+
+    Only anonymous volumes (:func:`is_anonymous_volume`), as ``docker volume prune`` since API 1.42, unless the
+    ``all`` filter is true (``docker volume prune --all``): named volumes hold data someone chose to keep.
+    """
     out = []
     for vol in listed or []:
         refs, size = usage.get(vol["Name"], (0, -1))
         if refs:
+            continue
+        if not filters.get("all") and not is_anonymous_volume(vol):
             continue
         if filters_match(filters, vol.get("Labels"), _created(vol.get("CreatedAt")), now):
             out.append(dict(name=vol["Name"], size=max(size or 0, 0)))

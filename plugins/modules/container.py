@@ -30,7 +30,12 @@ description:
     for it; a run that cannot take it within O(lock_timeout) fails and changes nothing.
   - In check mode an image that is not on the host is looked up in its registry (through the engine); one that
     cannot be pulled fails the task, as the real run would.
-  - Every container this module creates carries the label C(io.dockyard.managed=true).
+  - Every container this module creates carries the labels C(io.dockyard.managed=true),
+    C(io.dockyard.owner=<owner>) (O(owner)) and C(io.dockyard.created-as=<name>). They are not compared with
+    O(labels).
+  - The old container of a recreate is recognised by those labels (created as O(name) by this collection). A
+    container of someone else under the aside name C(NAME-dockyard-old) is never removed or renamed; a recreate,
+    which needs that name, fails naming it and changes nothing (rename or remove that container, then run again).
   - The container is only ever looked up by name; the module never lists all containers.
 author:
   - dockyard.docker contributors (@dockyard)
@@ -46,6 +51,16 @@ extends_documentation_fragment:
   - dockyard.docker.connection
   - dockyard.docker.change_lock
   - dockyard.docker.container_options
+options:
+  owner:
+    description:
+      - Who the container belongs to, written as the label C(io.dockyard.owner) when it is created. The
+        O(dockyard.docker.containers#module:prune) of M(dockyard.docker.containers) removes only containers of
+        its own O(dockyard.docker.containers#module:owner).
+      - 1 to 128 characters of C([A-Za-z0-9_.-]), starting with a letter or digit. Not compared - changing it
+        recreates nothing; the container keeps the owner it was created with until it is recreated.
+    type: str
+    default: default
 notes:
   - The compiled code of this collection's module_utils is kept per user on the managed host
     (C(~/.cache/dockyard.docker), mode C(0700)) so later tasks do not compile it again; set
@@ -199,6 +214,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.spec imp
 
 def main():
     argument_spec = container_argument_spec()
+    argument_spec.update(owner=dict(type="str", default="default"))
     argument_spec.update(docker_argument_spec())
     argument_spec.update(change_lock_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -31,7 +31,10 @@ description:
     the same containers at the same time end with one container per name; a run that waited plans again first.
     Check mode and runs with nothing to change never wait for it; a run that cannot take it within
     O(lock_timeout) fails and changes nothing.
-  - Every container this module creates carries the label C(io.dockyard.managed=true).
+  - Every container this module creates carries the labels C(io.dockyard.managed=true),
+    C(io.dockyard.owner=<owner>) (O(owner)) and C(io.dockyard.created-as=<name>) (how a recreate recognises the
+    old container it set aside; a container of someone else under the aside name C(NAME-dockyard-old) is never
+    removed or renamed, and a recreate that needs that name fails naming it). These labels are not compared.
 author:
   - dockyard.docker contributors (@dockyard)
 attributes:
@@ -67,12 +70,28 @@ options:
     default: 10
   prune:
     description:
-      - Also remove every container that carries the label C(io.dockyard.managed) (set on the containers this
-        collection creates) and is not in O(containers). Containers without that label are never touched.
+      - Also remove every container this collection created for the same O(owner) (labels
+        C(io.dockyard.managed) and C(io.dockyard.owner=<owner>)) that is not in O(containers).
+      - Never touched - containers without C(io.dockyard.managed), containers of another owner (another
+        C(containers) task with its own O(owner)), and containers of a Compose project (label
+        C(com.docker.compose.project), whether M(dockyard.docker.compose) or C(docker compose) created them).
+      - Containers created by versions of this collection that wrote only C(io.dockyard.managed=true) belong to
+        the owner C(default).
       - Pruned containers are stopped with their own stop timeout, then removed (never their volumes), before
         the listed containers are changed (so a port or a name they hold is free).
     type: bool
     default: false
+  owner:
+    description:
+      - Who the containers of this task belong to - written as the label C(io.dockyard.owner) on every container
+        created, and the only owner whose containers O(prune) removes. Give each C(containers) task that prunes
+        its own owner (for example the application's name) so it never removes another task's containers.
+      - 1 to 128 characters of C([A-Za-z0-9_.-]), starting with a letter or digit.
+      - The label is written when a container is created and is not compared, so changing O(owner) changes no
+        existing container (no recreate); a container keeps the owner it was created with until it is recreated.
+        Until then a prune under its old owner still counts it as that owner's.
+    type: str
+    default: default
 notes:
   - The compiled code of this collection's module_utils is kept per user on the managed host
     (C(~/.cache/dockyard.docker), mode C(0700)) so later tasks do not compile it again; set
@@ -194,7 +213,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
 from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError, container_argument_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
+    SpecError,
+    container_argument_spec,
+    parse_owner,
+)
 
 
 def main():
@@ -202,6 +225,7 @@ def main():
         containers=dict(type="list", elements="dict", required=True, options=container_argument_spec()),
         parallelism=dict(type="int", default=10),
         prune=dict(type="bool", default=False),
+        owner=dict(type="str", default="default"),
     )
     argument_spec.update(docker_argument_spec())
     argument_spec.update(change_lock_argument_spec())
@@ -213,14 +237,15 @@ def main():
                          changed=False)
     try:
         check_timeout(module.params["lock_timeout"])
-        specs = parse_items(module.params["containers"])
+        owner = parse_owner(module.params["owner"])
+        specs = parse_items(module.params["containers"], owner)
     except (SpecError, ChangeLockError) as exc:
         module.fail_json(msg=str(exc), changed=False)
 
     # Lazy: planning reads over the engine's socket without the SDK, which is only loaded (and the API
     # version negotiated) when something has to change.
     engine = connect(module, lazy=True)
-    bulk = BulkReconciler(module, engine, specs, purpose="dockyard.docker.containers: %s" % ", ".join(
+    bulk = BulkReconciler(module, engine, specs, owner=owner, purpose="dockyard.docker.containers: %s" % ", ".join(
         [spec.name for spec in specs][:5] + (["..."] if len(specs) > 5 else [])))
     try:
         results, pruned = bulk.converge(module.params["prune"])

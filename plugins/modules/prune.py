@@ -60,11 +60,21 @@ options:
     description: Filters on the networks to remove. C(until), C(label), C(label!) as for O(containers_filters).
     type: dict
   volumes:
-    description: Remove volumes that no container (running or stopped) uses. Their data is lost.
+    description:
+      - Remove B(anonymous) volumes that no container (running or stopped) uses. Their data is lost.
+      - Named volumes (a Compose project's database, a volume created by M(dockyard.docker.volume) or
+        C(docker volume create NAME)) are kept unless O(volumes_filters) has C(all=true) - as C(docker volume
+        prune) does since engine API 1.42, whatever the engine's version here.
+      - A volume is anonymous when it carries the label C(com.docker.volume.anonymous) (engines of API 1.42 and
+        later set it on the volumes they create without a name) or when its name is 64 hexadecimal digits (the
+        name every engine gives such a volume; engines before API 1.42 write no label).
     type: bool
     default: false
   volumes_filters:
-    description: Filters on the volumes to remove. C(label), C(label!) as for O(containers_filters).
+    description:
+      - Filters on the volumes to remove. C(all) (default C(false); C(true) removes unused named volumes too, as
+        C(docker volume prune --all) and the C(all) filter of the engine API 1.42 that community.docker's
+        C(docker_prune) passes through), C(label), C(label!) as for O(containers_filters).
     type: dict
   builder_cache:
     description:
@@ -110,10 +120,15 @@ EXAMPLES = r"""
   check_mode: true
   register: would
 
-- name: Remove unused volumes except those labelled keep
+- name: Remove unused anonymous volumes (named ones, such as a Compose project's, stay)
+  dockyard.docker.prune:
+    volumes: true
+
+- name: Remove every unused volume, named ones too, except those labelled keep
   dockyard.docker.prune:
     volumes: true
     volumes_filters:
+      all: true
       label!: keep
 
 - name: Also remove stopped containers this collection created (asked for by its ownership label)

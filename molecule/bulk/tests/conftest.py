@@ -19,6 +19,7 @@ INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
 NODE = "bulk-node1"
 APP = "dockyard-lab/app:latest"
 OWNER_LABEL = "io.dockyard.managed"
+NAME_LABEL = "io.dockyard.created-as"
 
 
 class PairRun:
@@ -39,12 +40,17 @@ def prefixed(items, prefix):
     return [dict(item, name=prefix + item["name"]) for item in items]
 
 
-def run_pair(items, check=False, prune=False, loop=True, timeout=300):
+def run_pair(items, check=False, prune=False, loop=True, timeout=300, owner=None, compose=None):
+    """``owner``: the bulk task's; ``compose``: the arguments of a dockyard.docker.compose task run first."""
     assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "pair.json")
         extra = dict(pair_loop=prefixed(items, "l-") if loop else [], pair_bulk=prefixed(items, "b-"),
                      pair_prune=prune, pair_out=out)
+        if owner is not None:
+            extra["pair_owner"] = owner
+        if compose is not None:
+            extra["pair_compose"] = compose
         argv = ["ansible-playbook", "-i", INVENTORY, "--limit", NODE, PAIR, "--extra-vars", json.dumps(extra)]
         if check:
             argv.append("--check")
@@ -81,7 +87,8 @@ def end_state(h, name):
         image=data["Image"],
         cmd=config.get("Cmd"),
         env=sorted(e for e in config.get("Env") or [] if not e.startswith("HOSTNAME=")),
-        labels=config.get("Labels"),
+        # the name label differs by construction (l-X and b-X); everything else must be the same
+        labels=dict(config.get("Labels") or {}, **{NAME_LABEL: None}),
         stop_timeout=config.get("StopTimeout"),
         policy=host.get("RestartPolicy"),
         memory=host.get("Memory"),

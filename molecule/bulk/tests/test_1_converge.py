@@ -21,7 +21,10 @@ def test_container_as_specified(node, name):
     assert data is not None, name
     assert data["State"]["Status"] == status
     assert data["HostConfig"]["RestartPolicy"] == {"Name": policy, "MaximumRetryCount": retries}
-    assert data["Config"]["Labels"][OWNER_LABEL] == "true"
+    labels = data["Config"]["Labels"]
+    assert labels[OWNER_LABEL] == "true"
+    # the name it was created under (how a recreate knows its own set-aside copy) and its owner
+    assert labels["io.dockyard.created-as"] == name and labels["io.dockyard.owner"] == "default"
 
 
 def test_options_reached_the_engine(node):

@@ -37,3 +37,35 @@ def test_prune_never_touches_a_container_without_the_label(node):
     again = run_pair(KEEP, prune=True, loop=False)
     assert again.data["bulk"]["changed"] is False and again.data["bulk"]["pruned"] == []
     assert snapshot(node) == left
+
+
+COMPOSE = dict(project_name="bulkshop", definition={"services": {"db": {"image": APP, "stop_grace_period": "1s"}}})
+OWNED_BY = "io.dockyard.owner"
+
+
+def test_prune_leaves_another_owners_and_a_compose_projects_containers(node):
+    # another containers task with its own owner, and a Compose project deployed by the compose module
+    run_pair([dict(name="other", image=APP, pull="never", stop_timeout=2)], loop=False, owner="billing",
+             compose=COMPOSE)
+    # and one more container of the default owner, listed now and not in the next run
+    run_pair(KEEP + [dict(name="gone", image=APP, pull="never", stop_timeout=2)], loop=False)
+    labels = dict((n, inspect(node, n)["Config"]["Labels"]) for n in ("b-other", "bulkshop-db-1", "b-gone"))
+    assert labels["b-other"][OWNED_BY] == "billing" and labels["b-gone"][OWNED_BY] == "default"
+    assert labels["bulkshop-db-1"]["com.docker.compose.project"] == "bulkshop"
+    assert labels["bulkshop-db-1"][OWNER_LABEL] == "true", "the project's container is this collection's too"
+    before = snapshot(node)
+
+    real = run_pair(KEEP, prune=True, loop=False)
+    assert [p["name"] for p in real.data["bulk"]["pruned"]] == ["b-gone"]
+    left = snapshot(node)
+    assert "b-gone" not in left
+    for name in ("b-other", "bulkshop-db-1", "b-keep"):
+        assert left[name] == before[name], name  # same ID, status and StartedAt
+    assert left["b-other"][1] == "running" and left["bulkshop-db-1"][1] == "running"
+
+    # the other owner's prune takes its own container, not the default owner's nor the project's
+    theirs = run_pair([], prune=True, loop=False, owner="billing")
+    assert [p["name"] for p in theirs.data["bulk"]["pruned"]] == ["b-other"]
+    after = snapshot(node)
+    assert "b-other" not in after
+    assert after["bulkshop-db-1"] == before["bulkshop-db-1"] and after["b-keep"] == before["b-keep"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import OWNER, run_apply, snapshot
+from conftest import OWNER, docker_json, run_apply, snapshot
 
 BUILD = "printf 'FROM dockyard-lab/app:latest\\nLABEL %s\\n' | DOCKER_BUILDKIT=0 docker build -q -t %s -"
 ALL = {"containers": True, "images": True, "networks": True}
@@ -104,3 +104,42 @@ def test_builder_cache(node):
     assert run.rc == 0 and run.recap()["changed"] == 1, run
     assert build_cache(node) == ([], [])
     assert "kit/cached:latest" in names(node, "images --format '{{.Repository}}:{{.Tag}}'")
+
+
+def volumes(node):
+    return names(node, "volume ls -q")
+
+
+def test_volumes_prune_takes_anonymous_volumes_only_unless_all(node):
+    # A Compose project's named volume, left unused by the project's removal (its volumes are kept).
+    shop = {"project_name": "kitshop", "definition": {
+        "services": {"db": {"image": "dockyard-lab/app:latest", "volumes": ["db:/var/lib/db"],
+                            "stop_grace_period": "1s"}},
+        "volumes": {"db": {}}}}
+    for state in ("present", "absent"):
+        run = run_apply("compose", dict(shop, state=state))
+        assert run.rc == 0, run
+    # A plain named volume, and an anonymous one a removed container left behind.
+    anonymous = node.check_output(
+        "docker volume create kit-named >/dev/null"
+        " && docker create --name kit-anon -v /scratch dockyard-lab/app:latest >/dev/null"
+        " && docker inspect -f '{{range .Mounts}}{{.Name}}{{end}}' kit-anon && docker rm kit-anon >/dev/null")
+    assert len(anonymous) == 64, anonymous
+    in_use = {"kit-data", "kit-tmpfs", "kit-bind"}
+    before = volumes(node)
+    assert {"kitshop_db", "kit-named", anonymous} | in_use <= before
+    assert not docker_json(node, "volume inspect kitshop_db")[0]["Labels"].get("com.docker.volume.anonymous")
+
+    run = run_apply("prune", {"volumes": True}, check=True)
+    assert run.rc == 0 and run.result()["volumes"] == [anonymous], run
+    assert volumes(node) == before
+
+    run = run_apply("prune", {"volumes": True})
+    assert run.rc == 0 and run.recap()["changed"] == 1, run
+    assert volumes(node) == before - {anonymous}
+
+    # all: named volumes too (here all but the project's, by its label); in-use ones never
+    run = run_apply("prune", {"volumes": True, "volumes_filters": {"all": True, "label!": "com.docker.compose.project"}})
+    assert run.rc == 0 and run.recap()["changed"] == 1, run
+    left = volumes(node)
+    assert "kit-named" not in left and {"kitshop_db"} | in_use <= left

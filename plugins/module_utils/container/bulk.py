@@ -16,7 +16,8 @@ parts that only exist because there are many containers in one task:
 * :func:`execution_waves` orders items so a container that shares another listed
   container's network namespace is handled after it;
 * :func:`prune_candidates` picks the containers ``prune`` removes: only those
-  carrying the ownership label, never one that is listed;
+  this collection created for the same owner, never a Compose project's, never one
+  that is listed (nor the set-aside copy of one that is listed);
 * :func:`item_result` and :func:`summarize` shape the per-container and overall
   results.
 
@@ -29,17 +30,24 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError, parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import aside_name
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
+    DEFAULT_OWNER,
+    NAME_LABEL,
+    SpecError,
+    owner_of,
+    parse_spec,
+)
 
-try:
-    from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL
-except ImportError:  # pragma: no cover - client needs ansible; keep the pure code importable
-    OWNER_LABEL = "io.dockyard.managed"
+# Set by Compose (and by this collection's compose module) on every container of a project: the
+# project owns them, a ``containers`` prune never does.
+COMPOSE_PROJECT_LABEL = "com.docker.compose.project"
 
 
-def parse_items(items):
+def parse_items(items, owner=None):
     """Validate every ``containers`` item; returns the specs in list order.
 
+    ``owner`` (the task's) is the owner every created container is labelled with.
     Raises :class:`SpecError` naming the item (index and name) and the option.
     """
     if not items:
@@ -53,7 +61,7 @@ def parse_items(items):
         if not isinstance(params, dict):
             raise SpecError("%s must be a dict of container options, got %r" % (label, params))
         try:
-            spec = parse_spec(params)
+            spec = parse_spec(dict(params, owner=owner) if owner is not None else params)
         except SpecError as exc:
             raise SpecError("%s: %s" % (label, exc))
         if spec.name in seen:
@@ -135,24 +143,37 @@ def container_names(summary):
     return [name.lstrip("/") for name in (summary.get("Names") or []) if name.count("/") <= 1]
 
 
-def prune_candidates(summaries, wanted_names, owner_label=OWNER_LABEL):
-    """Containers ``prune`` removes: ownership label present and name not listed.
+def prune_candidates(summaries, wanted_names, owner=DEFAULT_OWNER):
+    """Containers ``prune`` removes: created by this collection for ``owner``, not a Compose project's, not listed.
 
-    ``summaries`` come from the engine's container list (already filtered by label
-    there; checked again here so a filter mistake can never widen the set).
-    Returns ``[(name, id)]`` sorted by name.
+    ``summaries`` come from the engine's container list (already filtered by the ownership
+    label there; checked again here so a filter mistake can never widen the set).  A set-aside
+    copy of a listed container is left to that item's own plan.  Returns ``[(name, id)]`` sorted
+    by name.
     """
     wanted = set(wanted_names)
+    aside_of_wanted = dict((aside_name(name), name) for name in wanted)
     out = []
     for summary in summaries or []:
         labels = summary.get("Labels") or {}
-        if owner_label not in labels:
+        if owner_of(labels) != owner or COMPOSE_PROJECT_LABEL in labels:
             continue
         names = container_names(summary)
         if not names or any(name in wanted for name in names):
             continue
+        if _set_aside_for_listed(labels, names, aside_of_wanted):
+            continue
         out.append((names[0], summary.get("Id")))
     return sorted(out)
+
+
+def _set_aside_for_listed(labels, names, aside_of_wanted):
+    """Whether the container is the set-aside copy of a listed one (``manager.is_set_aside``'s label rule)."""
+    for name in names:
+        original = aside_of_wanted.get(name)
+        if original is not None and labels.get(NAME_LABEL, original) == original:
+            return True
+    return False
 
 
 def item_result(name, the_plan, container_id=None, error=None):

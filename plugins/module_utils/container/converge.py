@@ -38,7 +38,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.manager 
     resolve_image,
     run_parallel,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import DEFAULT_OWNER, parse_spec
 
 
 # Steps that only wait for the engine (a stop waits up to the stop timeout): not bounded by parallelism.
@@ -57,10 +57,12 @@ class Refused(Exception):
 class BulkReconciler(object):
     """Prepare every container as ``container`` does, then apply the plans in parallel."""
 
-    def __init__(self, module, engine, specs, purpose=None):
+    def __init__(self, module, engine, specs, purpose=None, owner=DEFAULT_OWNER):
         self.module = module
         # What the change lock's record says this run changes (a run that gives up waiting names it).
         self.purpose = purpose or "dockyard.docker.containers: %s" % ", ".join(spec.name for spec in list(specs)[:5])
+        # Whose containers a prune may remove (the value of io.dockyard.owner).
+        self.owner = owner
         self.engine = engine
         # Reads that decide the plans; ``api`` (the SDK client) is only built when it is first used.
         self.reader = engine.reader
@@ -153,13 +155,14 @@ class BulkReconciler(object):
         return out
 
     def plan_prune(self):
+        """Removal plans for the containers of this task's owner that are not listed (see :func:`prune_candidates`)."""
         wanted = [spec.name for spec in self.specs]
         try:
             owned = self.reader.containers(all=True, filters={"label": OWNER_LABEL})
         except Exception as exc:  # noqa: BLE001
             fail_from_error(self.module, exc, "list the containers labelled %s for prune" % OWNER_LABEL)
         planned = []
-        for name, container_id in prune_candidates(owned, wanted):
+        for name, container_id in prune_candidates(owned, wanted, self.owner):
             spec = parse_spec(dict(name=name, state="absent"))
             try:
                 planned.append((spec, prepare(self.api, spec, self.check_mode, reader=self.reader), None))

@@ -25,7 +25,13 @@ __metaclass__ = type
 import threading
 import time
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import RECREATE, UPDATE, Context
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
+    NAME_LABEL,
+    OWNER_LABEL,
+    RECREATE,
+    UPDATE,
+    Context,
+)
 
 from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock
 from ansible_collections.dockyard.docker.plugins.module_utils.client import explain_error, or_none
@@ -106,13 +112,18 @@ def plan(spec, inspect, image_id=None, pulled=None, ctx=None, leftover=None):
     steps run (``None`` when it is not known yet, e.g. not pulled in check mode).
     ``pulled`` is an image reference that will have been pulled (reported first).
     ``ctx`` (a :class:`spec.Context`) carries the image's own settings for the comparison.
-    ``leftover`` is the old container of a recreate that was interrupted (see :func:`aside_name`):
-    restored under its name when there is no container by that name, else removed.
+    ``leftover`` is the container found under the aside name (see :func:`aside_name`).  When it is
+    the old container of an interrupted recreate (:func:`is_set_aside`) it is restored under its
+    name when there is no container by that name, else removed.  Any other container there is
+    never touched, and a plan that needs the aside name (a recreate) is refused naming it.
     """
     ctx = ctx or Context(spec)
     result = Plan()
     if pulled:
         result.actions.append("pulled image %s" % pulled)
+    foreign = None
+    if leftover is not None and not is_set_aside(leftover, spec.name):
+        foreign, leftover = leftover, None
     if leftover is not None:
         result.leftover = leftover
         if inspect is None and spec.state != "absent":
@@ -156,6 +167,8 @@ def plan(spec, inspect, image_id=None, pulled=None, ctx=None, leftover=None):
     update = [d for d in differences if d.kind == UPDATE]
 
     if recreate or spec.recreate:
+        if foreign is not None:
+            raise ContainerError(aside_taken(spec.name, foreign))
         reasons = ["%s changed" % d.option for d in recreate]
         if spec.recreate:
             reasons.append("recreate requested")
@@ -337,6 +350,36 @@ ASIDE_SUFFIX = "-dockyard-old"
 def aside_name(name):
     """Where a recreate keeps the old container until the new one runs (one fixed name per container)."""
     return name + ASIDE_SUFFIX
+
+
+def is_set_aside(inspect, name):
+    """Whether the container ``inspect`` (found under ``aside_name(name)``) is one a recreate of ``name`` set aside.
+
+    This collection labels every container it creates with the name it was created under
+    (``io.dockyard.created-as``); a recreate renames the old container aside, so the label still says
+    ``name``.  A container without this collection's ownership label, or created as something else, is
+    someone else's and is never removed or renamed.  Containers created by versions that did not write
+    the name label yet (ownership label only) are taken as set aside: they are this collection's own.
+    """
+    labels = ((inspect or {}).get("Config") or {}).get("Labels") or {}
+    if OWNER_LABEL not in labels:
+        return False
+    created_as = labels.get(NAME_LABEL)
+    return created_as is None or created_as == name
+
+
+def aside_taken(name, inspect):
+    """The refusal when a recreate of ``name`` needs the aside name and another container holds it."""
+    aside = aside_name(name)
+    labels = ((inspect or {}).get("Config") or {}).get("Labels") or {}
+    if OWNER_LABEL not in labels:
+        whose = "this collection did not create it"
+    else:
+        whose = "it was created as %s, not %s" % (labels.get(NAME_LABEL), name)
+    return ("container %s (%s) is not one a recreate of %s set aside (%s), and recreating %s needs that name to "
+            "keep the old container until the new one runs. Nothing was changed: rename or remove %s "
+            "(docker rename %s NEW-NAME), then run again."
+            % (aside, (inspect.get("Id") or "")[:12], name, whose, name, aside, aside))
 
 
 class RecreateFailed(ContainerError):
@@ -538,7 +581,7 @@ def prepare(api, spec, check_mode=False, reader=None, resolve=None, aside_names=
         image, pulled = resolve(spec)
     check_image_rules(spec, image)
     context_image = image
-    current = inspect or leftover
+    current = inspect or (leftover if leftover is not None and is_set_aside(leftover, spec.name) else None)
     if spec.image_comparison == "current-image" and current is not None:
         context_image = inspect_image(look, current.get("Image")) or image
     ctx = Context(spec, context_image, peer_id)
@@ -553,7 +596,9 @@ def replan(api, prepared, reader=None, aside_names=None):
 
 
 def list_aside(api):
-    """Names of the containers recreates left aside (``*-dockyard-old``): one filtered list for many containers."""
+    """Names of the containers under an aside name (``*-dockyard-old``): one filtered list for many containers.
+
+    Whose they are is decided per container (:func:`is_set_aside`) from its inspect data."""
     listed = api.containers(all=True, filters={"name": ASIDE_SUFFIX})
     return set(name.lstrip("/") for entry in listed or [] for name in entry.get("Names") or []
                if name.endswith(ASIDE_SUFFIX))

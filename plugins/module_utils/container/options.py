@@ -684,7 +684,8 @@ OPTIONS = [
         "Signal sent by O(force_kill) (default C(SIGKILL)).")), parse=_parse_signal),
     Option("labels", dict(type="dict", description=doc(
         "Labels. Compared with the container's labels, less those the image sets (see O(image_label_mismatch)) "
-        "and this collection's own C(io.dockyard.managed): a label removed from O(labels) is noticed.")),
+        "and this collection's own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as): a "
+        "label removed from O(labels) is noticed.")),
         put=_put_labels, read=_read_labels, kind="dict"),
     Option("links", dict(STRLIST, description=doc(
         "Legacy links to other containers, C(NAME) or C(NAME:ALIAS) (default bridge only).")),

@@ -15,6 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
 from ansible_collections.dockyard.docker.plugins.module_utils.container.options import (
     BY_NAME,
@@ -30,10 +32,42 @@ try:
 except ImportError:  # pragma: no cover - client needs ansible; keep the pure code importable
     OWNER_LABEL = "io.dockyard.managed"
 
+# Written on every container this collection creates, next to OWNER_LABEL (labels cannot change after
+# creation, so both are set at create time and never compared):
+# - the name the container was created under: a container found under the aside name of X is one a
+#   recreate of X set aside only when it says it was created as X (see manager.is_set_aside);
+# - its owner: ``containers`` with ``prune`` removes only containers of its own owner.
+NAME_LABEL = "io.dockyard.created-as"
+OWNER_SCOPE_LABEL = "io.dockyard.owner"
+DEFAULT_OWNER = "default"
+OWN_LABELS = (OWNER_LABEL, NAME_LABEL, OWNER_SCOPE_LABEL)
+_OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")
+
 UPDATE = "update"
 RECREATE = "recreate"
 
 __all__ = ["SpecError", "ContainerSpec", "parse_spec", "container_argument_spec", "UPDATE", "RECREATE"]
+
+
+def parse_owner(value, option="owner"):
+    """The owner a container is labelled with (``None`` -> :data:`DEFAULT_OWNER`), validated."""
+    if value is None:
+        return DEFAULT_OWNER
+    if not isinstance(value, str) or not _OWNER_RE.match(value):
+        raise SpecError("%s %r is not valid: use 1 to 128 characters of [A-Za-z0-9_.-], starting with a letter or "
+                        "digit (default %s)" % (option, value, DEFAULT_OWNER))
+    return value
+
+
+def owner_of(labels):
+    """The owner of a container from its labels; ``None`` when this collection did not create it.
+
+    Containers created by versions that wrote only ``io.dockyard.managed=true`` belong to the default owner.
+    """
+    labels = labels or {}
+    if OWNER_LABEL not in labels:
+        return None
+    return labels.get(OWNER_SCOPE_LABEL) or DEFAULT_OWNER
 
 
 def container_argument_spec():
@@ -62,7 +96,7 @@ class Context(object):
         self.image_exposed = sorted(image_config.get("ExposedPorts") or {})
         image_labels = image_config.get("Labels") or {}
         given_labels = spec.values.get("labels") or {}
-        self.ignored_labels = [OWNER_LABEL] + [key for key in image_labels if key not in given_labels]
+        self.ignored_labels = list(OWN_LABELS) + [key for key in image_labels if key not in given_labels]
         self.env_file = spec.env_file
         self.given_env = dict(spec.env_file, **(spec.values.get("env") or {}))
         self.published = sorted(spec.values.get("published_ports") or {})
@@ -137,6 +171,7 @@ class ContainerSpec(object):
     def __init__(self, params):
         params = _defaulted(params)
         self.params = params
+        self.owner = parse_owner(params.get("owner"))
         self.values = {}
         for option in OPTIONS:
             raw = params.get(option.name)
@@ -209,7 +244,10 @@ class ContainerSpec(object):
         for option in OPTIONS:
             if option.put is not None and option.name in self.values:
                 option.put(request, self.values[option.name], ctx)
-        request["Config"].setdefault("Labels", {})[OWNER_LABEL] = "true"
+        labels = request["Config"].setdefault("Labels", {})
+        labels[OWNER_LABEL] = "true"
+        labels[NAME_LABEL] = self.name
+        labels[OWNER_SCOPE_LABEL] = self.owner
         body = dict(request["Config"])
         body["HostConfig"] = request["HostConfig"]
         if "NetworkingConfig" in request:

@@ -31,6 +31,10 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 )
 
 HASH_LABEL = "io.dockyard.data-hash"
+# On the temporary object of a rotation only: the name of the object it stands in for. A ``<name>-rotating``
+# object without it (someone else's, or a leftover of a version that did not write it) is never removed.
+ROTATION_LABEL = "io.dockyard.rotating-for"
+RESERVED_LABELS = (HASH_LABEL, ROTATION_LABEL)
 HASH_SCHEME = "pbkdf2-sha256"
 HASH_ITERATIONS = 100000
 
@@ -89,8 +93,10 @@ def hash_matches(label_value, content):
 def desired_labels(labels, digest):
     """User labels plus the content hash label.  The hash label cannot be set by the user."""
     labels = dict(labels or {})
-    if HASH_LABEL in labels:
-        raise ObjectError("labels: %s is reserved (this collection keeps the content hash there)" % HASH_LABEL)
+    for reserved in RESERVED_LABELS:
+        if reserved in labels:
+            raise ObjectError("labels: %s is reserved (this collection keeps the content hash of an object and the "
+                              "name a rotation stands in for in %s)" % (reserved, " and ".join(RESERVED_LABELS)))
     out = dict((str(k), str(v)) for k, v in labels.items())
     out[HASH_LABEL] = digest
     return out
@@ -161,6 +167,37 @@ def temporary_name(name):
     Fixed (no hash of the content in it), so a run after an interrupted rotation finds it.
     """
     return "%s-rotating" % name
+
+
+def temporary_labels(labels, name):
+    """Labels of the temporary object of a rotation of ``name``: the new object's, plus :data:`ROTATION_LABEL`."""
+    return dict(labels or {}, **{ROTATION_LABEL: name})
+
+
+def stale_temporary_plan(kind, name, stale, stale_users=None):
+    """What a rotation of ``name`` does with an object already called ``<name>-rotating``: ``None`` or ``remove``.
+
+    Only a temporary object this collection wrote for a rotation of ``name`` (label :data:`ROTATION_LABEL`)
+    and that no service uses may go. Anything else raises :class:`ObjectError` naming it; ``force`` does
+    not change that (it already means "rotate"), the operator removes or renames the object.
+    """
+    if stale is None:
+        return None
+    title = KINDS[kind]["title"]
+    tmp = temporary_name(name)
+    labels = ((stale.get("Spec") or {}).get("Labels") or {})
+    if labels.get(ROTATION_LABEL) != name:
+        raise ObjectError(
+            "%s %s exists and is not the temporary %s of a rotation of %s by this collection (no label %s=%s); "
+            "rotating %s needs that name. Nothing was changed: remove or rename %s (docker %s rm %s, after "
+            "checking nothing needs it), then run again." % (
+                title, tmp, title, name, ROTATION_LABEL, name, name, tmp, kind, tmp))
+    if stale_users:
+        raise ObjectError(
+            "%s %s of an interrupted rotation is still used by service(s) %s: point them back to %s "
+            "(dockyard.docker.swarm_service) and remove %s, then run again." % (
+                title, tmp, ", ".join(stale_users), name, tmp))
+    return "remove"
 
 
 def plan(kind, name, current, want_state, same=None, labels=None, users=None, force=False):
@@ -313,8 +350,16 @@ class SwarmObjectManager:
                 # Keep the stored (salted) hash when the content is the same, so labels do not move.
                 digest = current_hash(current) if same and current_hash(current) else content_hash(content)
                 labels = desired_labels(params.get("labels"), digest)
-            users = services_using(self.services(), self.kind, current["ID"]) if current else []
+            services = self.services() if current else []
+            users = services_using(services, self.kind, current["ID"]) if current else []
             decision = plan(self.kind, name, current, params["state"], same, labels, users, params["force"])
+            stale = stale_action = None
+            if decision["action"] == "rotate":
+                # Decided before anything changes (and in check mode): an object under the temporary
+                # name that this collection did not write for this rotation stops the run.
+                stale = self.find(temporary_name(name))
+                stale_users = services_using(services, self.kind, stale["ID"]) if stale else []
+                stale_action = stale_temporary_plan(self.kind, name, stale, stale_users)
         except ObjectError as exc:
             self.module.fail_json(msg=str(exc), **result)
 
@@ -346,17 +391,9 @@ class SwarmObjectManager:
             result[id_key] = self.create(name, content, labels)
         elif action == "rotate":
             tmp = temporary_name(name)
-            stale = self.find(tmp)  # left by an interrupted earlier rotation
-            if stale:
-                stale_users = services_using(self.services(), self.kind, stale["ID"])
-                if stale_users:
-                    self.module.fail_json(
-                        msg="%s %s of an interrupted rotation is still used by service(s) %s: point them back "
-                            "to %s (dockyard.docker.swarm_service) and remove %s, then run again."
-                            % (self.kind, tmp, ", ".join(stale_users), name, tmp),
-                        **dict(result, changed=False, actions=[]))
+            if stale_action == "remove":  # this collection's, left by an interrupted earlier rotation
                 self.remove(stale["ID"], tmp)
-            tmp_id = self.create(tmp, content, labels)
+            tmp_id = self.create(tmp, content, temporary_labels(labels, name))
             self.repoint(users, current["ID"], tmp_id, tmp)
             self.remove(current["ID"], name)
             new_id = self.create(name, content, labels)

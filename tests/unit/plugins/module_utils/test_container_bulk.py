@@ -124,6 +124,42 @@ def test_prune_candidates_never_without_the_label_even_if_the_filter_let_it_thro
     assert prune_candidates([summary("x", {}), summary("y", {"io.dockyard.other": "true"})], []) == []
 
 
+OWNED_BY = "io.dockyard.owner"
+
+
+def test_prune_candidates_only_of_the_same_owner():
+    listed = [
+        summary("mine", {OWNER: "true", OWNED_BY: "shop"}),
+        summary("theirs", {OWNER: "true", OWNED_BY: "billing"}),
+        summary("default-owner", {OWNER: "true", OWNED_BY: "default"}),
+        summary("older-version", {OWNER: "true"}),  # written before owners: the default owner's
+        summary("owner-label-only", {OWNED_BY: "shop"}),  # not created by this collection
+    ]
+    assert [n for n, _i in prune_candidates(listed, [], "shop")] == ["mine"]
+    assert [n for n, _i in prune_candidates(listed, [], "billing")] == ["theirs"]
+    assert [n for n, _i in prune_candidates(listed, [])] == ["default-owner", "older-version"]
+
+
+def test_prune_candidates_never_a_compose_projects_container():
+    listed = [
+        summary("shop-db-1", {OWNER: "true", OWNED_BY: "default", "com.docker.compose.project": "shop"}),
+        summary("cli-web-1", {OWNER: "true", "com.docker.compose.project": "cli"}),
+        summary("plain", {OWNER: "true"}),
+    ]
+    assert [n for n, _i in prune_candidates(listed, [])] == ["plain"]
+
+
+def test_prune_candidates_leave_a_listed_containers_set_aside_copy_to_its_item():
+    created_as = "io.dockyard.created-as"
+    listed = [
+        summary("web-dockyard-old", {OWNER: "true", created_as: "web"}),
+        summary("api-dockyard-old", {OWNER: "true"}),  # older version's copy of a listed container
+        summary("db-dockyard-old", {OWNER: "true", created_as: "db-dockyard-old"}),  # a container named so
+        summary("gone-dockyard-old", {OWNER: "true", created_as: "gone"}),  # its original is not listed
+    ]
+    assert [n for n, _i in prune_candidates(listed, ["web", "api", "db"])] == ["db-dockyard-old", "gone-dockyard-old"]
+
+
 def test_container_names_ignores_link_aliases():
     assert container_names({"Names": ["/web", "/app/web"]}) == ["web"]
     assert container_names({}) == []

@@ -12,22 +12,23 @@ from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
     RecreateFailed,
+    is_set_aside,
     plan,
     reconcile,
     run_parallel,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import OWNER_LABEL, parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import NAME_LABEL, OWNER_LABEL, parse_spec
 
 IMAGE_ID = "sha256:" + "a" * 64
 
 
-def inspect_of(running=True, policy="always", image=IMAGE_ID, cid="c" * 64, env=("A=1",)):
+def inspect_of(running=True, policy="always", image=IMAGE_ID, cid="c" * 64, env=("A=1",), labels=None):
     return {
         "Id": cid,
         "Image": image,
         "State": {"Status": "running" if running else "exited", "Running": running, "Restarting": False},
         "RestartCount": 0,
-        "Config": {"Env": list(env), "Labels": {OWNER_LABEL: "true"}},
+        "Config": {"Env": list(env), "Labels": {OWNER_LABEL: "true"} if labels is None else labels},
         "HostConfig": {"RestartPolicy": {"Name": policy, "MaximumRetryCount": 0}, "Binds": ["data:/data:rw"]},
         "NetworkSettings": {"Networks": {}},
     }
@@ -224,6 +225,51 @@ def test_a_leftover_is_removed_when_the_new_container_exists():
     assert result.steps == ["remove_leftover"]
     result = plan(spec(state="absent"), None, IMAGE_ID, leftover=inspect_of(running=False, cid="e" * 64))
     assert result.steps == ["remove_leftover"]
+
+
+# What can be found under the aside name web-dockyard-old: a recreate's copy of web (written by this
+# version, or by one that wrote only the ownership label), or someone else's container.
+OURS = {"labelled": {OWNER_LABEL: "true", NAME_LABEL: "web"}, "older-version": {OWNER_LABEL: "true"}}
+THEIRS = {"users-own": {"maintainer": "me"}, "no-labels": {},
+          "ours-created-as-another-name": {OWNER_LABEL: "true", NAME_LABEL: "web-dockyard-old"},
+          "name-label-without-ownership": {NAME_LABEL: "web"}}
+
+
+@pytest.mark.parametrize("labels", list(OURS.values()), ids=list(OURS))
+def test_a_container_set_aside_by_a_recreate_is_recognised_by_its_labels(labels):
+    aside = inspect_of(running=False, cid="e" * 64, labels=labels)
+    assert is_set_aside(aside, "web")
+    assert plan(spec(), None, IMAGE_ID, leftover=aside).steps[0] == "restore"
+    assert plan(spec(), inspect_of(), IMAGE_ID, leftover=aside).steps == ["remove_leftover"]
+
+
+@pytest.mark.parametrize("labels", list(THEIRS.values()), ids=list(THEIRS))
+def test_someone_elses_container_under_the_aside_name_is_never_touched(labels):
+    theirs = inspect_of(running=True, cid="f" * 64, labels=labels)
+    assert not is_set_aside(theirs, "web")
+    # web absent: created afresh, the other container is not renamed to web
+    assert plan(spec(), None, IMAGE_ID, leftover=theirs).steps == ["create", "start"]
+    # web up to date, or removed: nothing happens to the other container
+    assert plan(spec(), inspect_of(), IMAGE_ID, leftover=theirs).steps == []
+    assert plan(spec(state="absent"), inspect_of(), IMAGE_ID, leftover=theirs).steps == ["remove"]
+    # a recreate needs the aside name: refused, naming the container and what to do
+    for params in (dict(env={"A": "2"}), dict(recreate=True)):
+        with pytest.raises(ContainerError) as err:
+            plan(spec(**params), inspect_of(), IMAGE_ID, leftover=theirs)
+        message = str(err.value)
+        assert message.startswith("container web-dockyard-old (ffffffffffff) is not one a recreate of web set aside")
+        assert "Nothing was changed: rename or remove web-dockyard-old" in message
+
+
+def test_a_recreate_refused_for_a_taken_aside_name_changes_nothing_on_the_engine():
+    api = LeftoverAPI(inspect_of(running=True, cid="f" * 64, labels={}), container=inspect_of())
+    with pytest.raises(ContainerError):
+        reconcile(api, spec(env={"A": "2"}))
+    assert [c[0] for c in api.calls] == ["inspect_container"] * len(api.calls)
+    api = LeftoverAPI(inspect_of(running=True, cid="f" * 64, labels={}))
+    reconcile(api, spec())
+    assert ("create", "web") in api.calls
+    assert not [c for c in api.calls if "f" * 64 in c[1:]], "the other container was touched"
 
 
 class LeftoverAPI(FakeAPI):

@@ -16,7 +16,10 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.forms im
     validate_name,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
+    DEFAULT_OWNER,
+    NAME_LABEL,
     OWNER_LABEL,
+    OWNER_SCOPE_LABEL,
     RECREATE,
     UPDATE,
     SpecError,
@@ -220,7 +223,7 @@ def test_create_config():
     assert config["Image"] == "app:1"
     assert config["Cmd"] == ["app-server", "--port", "8000"]
     assert config["Env"] == ["A=1", "B=x"]
-    assert config["Labels"] == {"tier": "web", OWNER_LABEL: "true"}
+    assert config["Labels"] == {"tier": "web", OWNER_LABEL: "true", NAME_LABEL: "web", OWNER_SCOPE_LABEL: "default"}
     assert config["StopTimeout"] == 3
     assert config["ExposedPorts"] == {"53/udp": {}, "8000/tcp": {}}
     assert config["Volumes"] == {"/cache": {}}
@@ -238,8 +241,35 @@ def test_create_config():
                                       "links": [], "mac_address": None, "driver_opts": None}]
 
 
-def test_every_created_container_is_labelled_as_ours():
-    assert parse_spec({"name": "x1", "image": "a"}).create_config()["Labels"] == {OWNER_LABEL: "true"}
+def test_every_created_container_is_labelled_as_ours_with_its_name_and_owner():
+    assert parse_spec({"name": "x1", "image": "a"}).create_config()["Labels"] == {
+        OWNER_LABEL: "true", NAME_LABEL: "x1", OWNER_SCOPE_LABEL: DEFAULT_OWNER}
+    labels = parse_spec({"name": "x1", "image": "a", "owner": "shop.api-2"}).create_config()["Labels"]
+    assert labels[OWNER_SCOPE_LABEL] == "shop.api-2"
+    # The user's labels cannot take the place of this collection's own.
+    labels = parse_spec({"name": "x1", "image": "a", "labels": {NAME_LABEL: "web", OWNER_SCOPE_LABEL: "x"}}
+                        ).create_config()["Labels"]
+    assert labels[NAME_LABEL] == "x1" and labels[OWNER_SCOPE_LABEL] == DEFAULT_OWNER
+
+
+@pytest.mark.parametrize("owner", ["", "-x", "a b", "a/b", "x\n", "é", "a" * 129, 5])
+def test_a_bad_owner_is_refused_naming_the_option(owner):
+    with pytest.raises(SpecError) as err:
+        parse_spec({"name": "x1", "image": "a", "owner": owner})
+    assert str(err.value).startswith("owner ") and "[A-Za-z0-9_.-]" in str(err.value)
+
+
+@pytest.mark.parametrize("labels", [
+    {OWNER_LABEL: "true"},  # created by a version that wrote the ownership label only
+    {OWNER_LABEL: "true", NAME_LABEL: "web", OWNER_SCOPE_LABEL: "default"},
+    {OWNER_LABEL: "true", NAME_LABEL: "web", OWNER_SCOPE_LABEL: "someone-else"},
+], ids=["older-version", "same-owner", "other-owner"])
+@pytest.mark.parametrize("owner", [None, "shop"])
+def test_this_collections_labels_are_never_a_difference(labels, owner):
+    inspect = engine_view(Config__Labels=dict(labels, tier="web", **{"from.image": "x"}))
+    params = dict(BASE, owner=owner, comparisons={"labels": "strict"})
+    assert diffs(params, inspect) == {}
+    assert diffs(dict(params, labels={}), inspect) == {"labels": RECREATE}
 
 
 # --------------------------------------------------------------------------- comparison

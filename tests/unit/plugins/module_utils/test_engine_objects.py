@@ -180,8 +180,54 @@ def test_prune_volumes_uses_mounts_of_all_containers():
     assert usage == {"free": (0, 4096), "used": (1, -1)}
     listed = [{"Name": "used"}, {"Name": "free", "Labels": {"k": "v"}}, {"Name": "other"},
               {"Name": "ours", "Labels": {OWNER_LABEL: "true"}}]
-    assert eo.prune_volumes(listed, usage, {}, NOW) == [{"name": "free", "size": 4096}, {"name": "other", "size": 0}]
-    assert eo.prune_volumes(listed, usage, {"label!": ["k"]}, NOW) == [{"name": "other", "size": 0}]
+    everything = {"all": True}
+    assert eo.prune_volumes(listed, usage, everything, NOW) == [
+        {"name": "free", "size": 4096}, {"name": "other", "size": 0}]
+    assert eo.prune_volumes(listed, usage, dict(everything, **{"label!": ["k"]}), NOW) == [{"name": "other", "size": 0}]
+
+
+ANON = "0123456789abcdef" * 4
+
+
+@pytest.mark.parametrize("vol, anonymous", [
+    ({"Name": ANON}, True),  # engines before API 1.42: no label, the generated name
+    ({"Name": "x", "Labels": {"com.docker.volume.anonymous": ""}}, True),  # API 1.42+ label
+    ({"Name": ANON, "Labels": {"com.docker.volume.anonymous": ""}}, True),
+    ({"Name": "shop_db", "Labels": {"com.docker.compose.project": "shop", "com.docker.compose.volume": "db"}}, False),
+    ({"Name": "data"}, False),
+    ({"Name": ANON.upper()}, False),
+    ({"Name": ANON[:-1]}, False),
+    ({"Name": ANON + "0"}, False),
+    ({"Name": ANON + "\n"}, False),
+    ({"Name": None}, False),
+])
+def test_is_anonymous_volume(vol, anonymous):
+    assert eo.is_anonymous_volume(vol) is anonymous
+
+
+def test_prune_volumes_takes_only_anonymous_ones_unless_all():
+    listed = [{"Name": ANON}, {"Name": "shop_db", "Labels": {"com.docker.compose.project": "shop"}},
+              {"Name": "data"}, {"Name": "z", "Labels": {"com.docker.volume.anonymous": ""}},
+              {"Name": "b" * 64, "Labels": {OWNER_LABEL: "true"}}]
+    usage = {}
+    assert [v["name"] for v in eo.prune_volumes(listed, usage, {}, NOW)] == [ANON, "z"]
+    assert [v["name"] for v in eo.prune_volumes(listed, usage, eo.prune_filters("volumes", {"all": False}), NOW)] \
+        == [ANON, "z"]
+    assert [v["name"] for v in eo.prune_volumes(listed, usage, eo.prune_filters("volumes", {"all": "true"}), NOW)] \
+        == [ANON, "data", "shop_db", "z"]
+
+
+@pytest.mark.parametrize("value", [[True, False], "maybe", []])
+def test_the_all_filter_takes_one_boolean(value):
+    with pytest.raises(eo.SpecError) as err:
+        eo.prune_filters("volumes", {"all": value}, NOW)
+    assert "volumes_filters.all" in str(err.value)
+
+
+def test_the_all_filter_is_for_volumes_only():
+    with pytest.raises(eo.SpecError) as err:
+        eo.prune_filters("containers", {"all": True}, NOW)
+    assert "unknown filter 'all'" in str(err.value)
 
 
 def test_image_unique_sizes():

@@ -10,6 +10,7 @@ import base64
 
 import pytest
 
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm import objects
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.objects import (
     HASH_LABEL,
     ObjectError,
@@ -163,3 +164,32 @@ def test_view_never_has_data():
     v = view(secret(labels={HASH_LABEL: "H"}, data=b"topsecret"), users=["web"])
     assert v == {"name": "pw", "labels": {HASH_LABEL: "H"}, "data_hash": "H", "services": ["web"]}
     assert view(None) == {}
+
+
+# --------------------------------------------------------------------------- the temporary object of a rotation
+
+
+def _obj(labels):
+    return {"ID": "t1", "Spec": {"Name": "conf-rotating", "Labels": labels}}
+
+
+@pytest.mark.parametrize("kind", ["secret", "config"])
+def test_a_stale_temporary_object_goes_only_when_a_rotation_of_that_name_wrote_it(kind):
+    assert objects.stale_temporary_plan(kind, "conf", None) is None
+    assert objects.stale_temporary_plan(kind, "conf", _obj({objects.ROTATION_LABEL: "conf"})) == "remove"
+    for labels in ({}, {objects.HASH_LABEL: "x"}, {objects.ROTATION_LABEL: "other"}, {objects.ROTATION_LABEL: ""}):
+        with pytest.raises(objects.ObjectError) as err:
+            objects.stale_temporary_plan(kind, "conf", _obj(labels))
+        assert "%s conf-rotating exists and is not the temporary %s" % (kind, kind) in str(err.value)
+        assert "docker %s rm conf-rotating" % kind in str(err.value)
+
+
+def test_a_stale_temporary_object_in_use_is_refused_even_when_ours():
+    with pytest.raises(objects.ObjectError) as err:
+        objects.stale_temporary_plan("config", "conf", _obj({objects.ROTATION_LABEL: "conf"}), ["web"])
+    assert "still used by service(s) web" in str(err.value)
+
+
+def test_temporary_labels_add_the_rotation_label_only():
+    assert objects.temporary_labels({"a": "1", objects.HASH_LABEL: "h"}, "pw") == {
+        "a": "1", objects.HASH_LABEL: "h", objects.ROTATION_LABEL: "pw"}

@@ -178,10 +178,10 @@ def run_loop(engine, items, check_mode=False):
     return out
 
 
-def run_bulk(engine, items, check_mode=False, parallelism=4, prune=False):
-    specs = parse_items(items)
+def run_bulk(engine, items, check_mode=False, parallelism=4, prune=False, owner=None):
+    specs = parse_items(items, owner)
     module = FakeModule(parallelism, check_mode)
-    bulk = bulk_module.BulkReconciler(module, EngineClient(module, engine), specs)
+    bulk = bulk_module.BulkReconciler(module, EngineClient(module, engine), specs, owner=owner or "default")
     results, pruned = bulk.converge(prune)
     return [(r["name"], r["changed"], r["actions"]) for r in results], results, pruned
 
@@ -308,6 +308,23 @@ def test_prune_removes_only_labelled_unlisted_containers():
     # An empty list with prune removes every owned container and still nothing else.
     _got, _results, pruned = run_bulk(engine, [], prune=True)
     assert sorted(engine.state()) == ["foreign-empty", "foreign-nolabel"]
+
+
+def test_prune_removes_only_the_containers_of_its_own_owner():
+    engine = FakeEngine()
+    run_bulk(engine, items(n=2), owner="shop")
+    run_bulk(engine, [dict(name="invoice", image="app:1", command="app-server", stop_timeout=3)], owner="billing")
+    engine.add_foreign("older", {OWNER: "true"})
+    engine.add_foreign("proj-db-1", {OWNER: "true", "com.docker.compose.project": "proj"})
+    labels = dict((r["Name"], r["Config"]["Labels"]) for r in engine.by_id.values())
+    assert labels["/web-0"]["io.dockyard.owner"] == "shop" and labels["/invoice"]["io.dockyard.owner"] == "billing"
+    _got, _results, pruned = run_bulk(engine, items(n=1), prune=True, owner="shop")
+    assert [p["name"] for p in pruned] == ["web-1"]
+    assert sorted(engine.state()) == ["invoice", "older", "proj-db-1", "web-0"]
+    # the default owner's prune takes the containers of older versions, never billing's or the project's
+    _got, _results, pruned = run_bulk(engine, [], prune=True)
+    assert [p["name"] for p in pruned] == ["older"]
+    assert sorted(engine.state()) == ["invoice", "proj-db-1", "web-0"]
 
 
 def test_one_item_that_cannot_be_planned_changes_nothing():

@@ -142,6 +142,9 @@ def test_volume_bad_options_never_connect(run, args, words):
 
 
 # --------------------------------------------------------------------------- prune
+ANON = "3f" * 32  # the name an engine gives a volume created without one
+
+
 class PruneApi:
     def __init__(self):
         self.removed = []
@@ -163,7 +166,7 @@ class PruneApi:
                 {"Id": "sha256:tagged", "RepoTags": ["app:1", "app:2"], "Created": 1}]
 
     def volumes(self):
-        return {"Volumes": [{"Name": "vused"}, {"Name": "vfree"}]}
+        return {"Volumes": [{"Name": "vused"}, {"Name": "vfree"}, {"Name": ANON}]}
 
     def networks(self):
         return [{"Id": "n1"}, {"Id": "n2"}]
@@ -178,7 +181,8 @@ class PruneApi:
                 "BuildCache": [{"ID": "b1", "Size": 3, "InUse": False, "Shared": False},
                                {"ID": "b2", "Size": 5, "InUse": False, "Shared": True},
                                {"ID": "b3", "Size": 9, "InUse": True, "Shared": False}],
-                "Volumes": [{"Name": "vfree", "UsageData": {"Size": 7, "RefCount": 0}}]}
+                "Volumes": [{"Name": "vfree", "UsageData": {"Size": 7, "RefCount": 0}},
+                            {"Name": ANON, "UsageData": {"Size": 2, "RefCount": 0}}]}
 
     def _remove(self, kind, ident):
         if ident in self.conflict:
@@ -225,12 +229,20 @@ def test_prune_removes_candidates_only_and_reports_space(run):
     assert ok and result["changed"]
     assert result["containers"] == ["c1"] and result["containers_space_reclaimed"] == 10
     assert result["skipped"] == ["container racing: conflict: c4 is in use"]
-    assert result["volumes"] == ["vfree"] and result["volumes_space_reclaimed"] == 7
+    # an unused named volume stays unless asked for all (as docker volume prune since API 1.42)
+    assert result["volumes"] == [ANON] and result["volumes_space_reclaimed"] == 2
     assert result["networks"] == ["spare"]
     assert result["images"] == ["sha256:dangling"] and result["images_space_reclaimed"] == 300
     assert result["builder_cache_caches_deleted"] == ["b1"] and result["builder_cache_space_reclaimed"] == 42
     assert ("container", "c2") not in api.removed and ("container", "c3") not in api.removed
     assert ("builder", "/build/prune", {}) in api.removed
+
+
+def test_prune_volumes_all_takes_unused_named_volumes_too(run):
+    api = PruneApi()
+    result, ok = run(prune, {"volumes": True, "volumes_filters": {"all": True}}, api)
+    assert ok and result["volumes"] == [ANON, "vfree"] and result["volumes_space_reclaimed"] == 9
+    assert ("volume", "vused") not in api.removed
 
 
 @pytest.mark.parametrize("everything, ids, space, params", [

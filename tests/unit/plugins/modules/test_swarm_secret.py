@@ -20,6 +20,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.objects import ROTATION_LABEL
 from ansible_collections.dockyard.docker.plugins.modules import swarm_config, swarm_secret
 
 VALUE = "s3cr3t-Value-that-must-not-leak"
@@ -227,10 +228,10 @@ def test_force_rotates_through_a_temporary_secret(api):
 def test_rotation_cleans_an_unused_leftover_and_refuses_a_used_one(api):
     first = run(name="pw", data=VALUE)
     api.add_service("web", first["secret_id"], "pw")
-    left = api.create_secret("pw-rotating", b"old", labels={})
+    left = api.create_secret("pw-rotating", b"old", labels={ROTATION_LABEL: "pw"})
     run(name="pw", data=VALUE + "2", force=True)
     assert ("remove", "secret", "pw-rotating") in api.calls and left["ID"] not in api.objects["secret"]
-    stuck = api.create_secret("pw-rotating", b"x", labels={})
+    stuck = api.create_secret("pw-rotating", b"x", labels={ROTATION_LABEL: "pw"})
     api.add_service("api", stuck["ID"], "pw-rotating")
     calls = list(api.calls)
     res = fails(name="pw", data=VALUE + "3", force=True)
@@ -283,3 +284,42 @@ def test_config_made_elsewhere_is_compared_by_data(api):
     # Same content: only the hash label is added, in place.
     assert res["changed"] is True and api.calls == [("update labels", "config", "conf")]
     assert run(swarm_config, name="conf", data="x=1")["changed"] is False
+
+
+def test_the_temporary_secret_says_which_rotation_wrote_it(api, monkeypatch):
+    first = run(name="pw", data=VALUE)
+    api.add_service("web", first["secret_id"], "pw")
+    created = {}
+    make = api._create
+
+    def recording(kind, name, data, labels):
+        created[name] = dict(labels or {})
+        return make(kind, name, data, labels)
+
+    monkeypatch.setattr(api, "_create", recording)
+    run(name="pw", data=VALUE + "2", force=True, labels={"app": "shop"})
+    assert created["pw-rotating"][ROTATION_LABEL] == "pw" and created["pw-rotating"]["app"] == "shop"
+    assert ROTATION_LABEL not in created["pw"]
+
+
+@pytest.mark.parametrize("labels", [
+    {},  # made by hand (docker secret create pw-rotating ...)
+    {"io.dockyard.data-hash": "pbkdf2-sha256:1:00:00"},  # made by swarm_secret name=pw-rotating
+    {ROTATION_LABEL: "other"},  # the temporary secret of another rotation
+], ids=["unlabelled", "hash-only", "other-rotation"])
+@pytest.mark.parametrize("check", [False, True], ids=["real", "check"])
+def test_rotation_refuses_a_rotating_secret_it_did_not_write(api, labels, check):
+    first = run(name="pw", data=VALUE)
+    api.add_service("web", first["secret_id"], "pw")
+    theirs = api.create_secret("pw-rotating", b"theirs", labels=labels)
+    calls = list(api.calls)
+    res = fails(name="pw", data=VALUE + "2", force=True, check=check)
+    assert "secret pw-rotating exists and is not the temporary secret of a rotation of pw" in res["msg"]
+    assert "remove or rename pw-rotating" in res["msg"] and res["changed"] is False
+    assert api.calls == calls and theirs["ID"] in api.objects["secret"]
+
+
+def test_labels_may_not_claim_to_be_a_rotation(api):
+    res = fails(name="pw", data=VALUE, labels={ROTATION_LABEL: "pw"})
+    assert ROTATION_LABEL in res["msg"] and "reserved" in res["msg"]
+    assert api.calls == []
