@@ -72,6 +72,7 @@ class EngineAddress:
     ``tls`` is true when the spelling itself asks for TLS (``https://``).
     ``host``/``port`` are set for ``tcp`` (always) and ``ssh`` (port may be ``None``),
     ``path`` for ``unix``/``npipe``, ``name`` for ``fd``, ``user`` for ``ssh``.
+    ``spelling`` is the value exactly as given (whitespace included), for messages.
     """
 
     __slots__ = ("scheme", "written_scheme", "tls", "host", "port", "path", "user", "name", "spelling")
@@ -170,7 +171,7 @@ def parse_engine_address(value, option="docker_host"):
         if text.startswith("/"):
             raise refuse("a path without a scheme is read by dockerd as TCP on localhost:2375, "
                          "write unix://%s for a unix socket" % (text if len(text) < 100 else "/PATH"))
-        return _tcp(text, "", False, text, refuse)
+        return _tcp(text, "", False, value, refuse)
     if not _SCHEME_RE.fullmatch(written):
         raise refuse("%s is not a scheme" % _shown(written))
     written = written.lower()
@@ -180,17 +181,17 @@ def parse_engine_address(value, option="docker_host"):
     if "://" in rest:
         raise refuse("it has more than one scheme")
     if scheme == "tcp":
-        return _tcp(rest, written, tls, text, refuse)
+        return _tcp(rest, written, tls, value, refuse)
     if scheme == "ssh":
-        return _ssh(rest, text, refuse)
+        return _ssh(rest, value, refuse)
     if scheme == "fd":
         if not _FD_NAME_RE.fullmatch(rest):
             raise refuse("fd:// takes a socket name of letters, digits, '.', '_', ':' or '-' (or none)")
-        return EngineAddress("fd", written, text, name=rest)
-    return _socket_path(scheme, rest, text, refuse)
+        return EngineAddress("fd", written, value, name=rest)
+    return _socket_path(scheme, rest, value, refuse)
 
 
-def _tcp(rest, written, tls, text, refuse):
+def _tcp(rest, written, tls, spelling, refuse):
     if rest.endswith("/"):
         rest = rest[:-1]
     if any(char in rest for char in "/?#"):
@@ -200,10 +201,10 @@ def _tcp(rest, written, tls, text, refuse):
     host, port = _host_port(rest, refuse)
     if port is None:
         port = DEFAULT_TLS_PORT if tls else DEFAULT_TCP_PORT
-    return EngineAddress("tcp", written, text, tls=tls, host=host or DEFAULT_TCP_HOST, port=port)
+    return EngineAddress("tcp", written, spelling, tls=tls, host=host or DEFAULT_TCP_HOST, port=port)
 
 
-def _ssh(rest, text, refuse):
+def _ssh(rest, spelling, refuse):
     if rest.endswith("/"):
         rest = rest[:-1]
     if any(char in rest for char in "/?#"):
@@ -214,7 +215,7 @@ def _ssh(rest, text, refuse):
     host, port = _host_port(hostport, refuse)
     if not host:
         raise refuse("an ssh:// address needs a host")
-    return EngineAddress("ssh", "ssh", text, host=host, port=port, user=user or None)
+    return EngineAddress("ssh", "ssh", spelling, host=host, port=port, user=user or None)
 
 
 def _host_port(hostport, refuse):
@@ -246,9 +247,9 @@ def _host_port(hostport, refuse):
     return host, int(port_text)
 
 
-def _socket_path(scheme, rest, text, refuse):
+def _socket_path(scheme, rest, spelling, refuse):
     default = DEFAULT_UNIX_SOCKET if scheme == "unix" else DEFAULT_NAMED_PIPE
     path = rest or default
     if not path.startswith("/"):
         raise refuse("the socket path must be absolute, for example %s://%s" % (scheme, default))
-    return EngineAddress(scheme, scheme, text, path=path)
+    return EngineAddress(scheme, scheme, spelling, path=path)

@@ -161,15 +161,24 @@ def _check(name):
     return [task for task in tasks if task.get("name") == name][0]
 
 
-def check_passes(name, **overrides):
-    """Evaluate one assert of validate.yml the way Ansible does: its vars, then each `that`."""
-    task = _check(name)
+def _check_templar(task, overrides):
     variables = role_variables(**overrides)
     templar = Templar(loader=DataLoader(), variables=variables)
     for key, value in task.get("vars", {}).items():
         variables[key] = templar.template(trust_as_template(value))
-    templar = Templar(loader=DataLoader(), variables=variables)
+    return Templar(loader=DataLoader(), variables=variables)
+
+
+def check_passes(name, **overrides):
+    """Evaluate one assert of validate.yml the way Ansible does: its vars, then each `that`."""
+    task = _check(name)
+    templar = _check_templar(task, overrides)
     return all(templar.evaluate_conditional(trust_as_template(cond)) for cond in task["ansible.builtin.assert"]["that"])
+
+
+def check_message(name, **overrides):
+    task = _check(name)
+    return _check_templar(task, overrides).template(trust_as_template(task["ansible.builtin.assert"]["fail_msg"]))
 
 
 TCP_CHECK = "Check every TCP listener is protected by TLS"
@@ -182,6 +191,14 @@ def test_tcp_check_refuses_every_spelling_without_tls(spelling):
     assert not check_passes(TCP_CHECK, docker_daemon_options=hosts, docker_tls_ca="CA")
     assert check_passes(TCP_CHECK, docker_daemon_options=hosts, **TLS)
     assert check_passes(TCP_CHECK, docker_daemon_options=hosts, docker_allow_insecure_tcp=True)
+
+
+def test_tcp_check_message_shows_each_spelling_and_how_it_was_read():
+    msg = check_message(TCP_CHECK, docker_daemon_options={"hosts": ["unix://", " tcp://0.0.0.0:2375", ":2376"]})
+    assert msg.startswith('docker_daemon_options.hosts has " tcp://0.0.0.0:2375" (read as tcp://0.0.0.0:2375), '
+                          '":2376" (read as tcp://localhost:2376) without TLS: anyone who can reach that port gets '
+                          'root on this host')
+    assert "docker_tls_ca, docker_tls_cert and docker_tls_key" in msg
 
 
 def test_tcp_check_passes_without_tcp_listeners():

@@ -25,7 +25,7 @@ def test_filters_are_registered():
 def test_engine_address_gives_the_normalised_structure():
     assert engine_address(" TCP://10.0.0.1:2376 ") == {
         "scheme": "tcp", "written_scheme": "tcp", "tls": False, "host": "10.0.0.1", "port": 2376, "path": None,
-        "user": None, "name": None, "spelling": "TCP://10.0.0.1:2376", "is_tcp": True, "is_local": False,
+        "user": None, "name": None, "spelling": " TCP://10.0.0.1:2376 ", "is_tcp": True, "is_local": False,
         "url": "tcp://10.0.0.1:2376"}
 
 

@@ -50,7 +50,7 @@ def test_tcp_spellings(value, url):
     assert address.is_tcp and not address.is_local
     assert address.scheme == "tcp"
     assert address.url == url
-    assert address.spelling == value.strip()
+    assert address.spelling == value
 
 
 def test_https_asks_for_tls_and_http_does_not():
