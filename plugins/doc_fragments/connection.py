@@ -15,6 +15,12 @@ options:
   docker_host:
     description:
       - The engine to talk to. Falls back to the E(DOCKER_HOST) environment variable.
+      - Read the way dockerd and the C(docker) CLI read it - surrounding whitespace ignored, the scheme compared
+        without case, no scheme meaning TCP (V(10.0.0.1:2376)), C(http://) meaning TCP and C(https://) TCP with
+        TLS. A TCP address without a port uses 2375 (2376 for C(https://)).
+      - Accepted forms are C(unix:///path), C(tcp://HOST:PORT), C(ssh://[USER@]HOST[:PORT]) and C(npipe://);
+        anything else fails naming this option.
+      - TCP without TLS material is refused in every spelling unless O(validate_certs=false); the task then warns.
     type: str
     default: unix:///var/run/docker.sock
     aliases: [docker_url]
@@ -41,6 +47,8 @@ options:
   validate_certs:
     description:
       - Verify the engine's TLS certificate.
+      - V(false) also allows plain TCP without TLS (an unauthenticated connection). The task warns whenever
+        verification is off.
     type: bool
     default: true
     aliases: [tls_verify]

@@ -35,6 +35,11 @@ except ImportError:  # pragma: no cover - Python 2 is not a supported target
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
+from ansible_collections.dockyard.docker.plugins.module_utils.engine_address import (
+    EngineAddressError,
+    parse_engine_address,
+)
+
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 DEFAULT_TIMEOUT = 60
 # Oldest engine API this collection talks to (Docker 20.10 = 1.41, Debian 12's docker.io).
@@ -225,14 +230,20 @@ def docker_argument_spec():
 def resolve_connection(params, environ=None):
     """Pure: turn module params (+ DOCKER_* environment) into APIClient keyword arguments.
 
-    Returns ``(base_url, tls_kwargs_or_None, timeout)``.  ``tls_kwargs`` is ``None``
-    for unix sockets and for plain tcp:// without any TLS material: the caller
-    decides whether plain TCP is acceptable (it is refused unless the user
-    explicitly turned ``validate_certs`` off and gave no certificates).
+    Returns ``(base_url, tls_kwargs_or_None, timeout)``.  ``base_url`` is the normalised
+    address (:mod:`engine_address`: ``TCP://h:2375``, ``http://h:2375`` and ``h:2375`` all
+    become ``tcp://h:2375``); an address that cannot be read raises
+    :class:`~engine_address.EngineAddressError`.  ``tls_kwargs`` is ``None`` for local sockets,
+    ssh, and TCP without any TLS material (``https://`` alone asks for TLS with the system CAs):
+    the caller decides whether plain TCP is acceptable (it is refused unless the user explicitly
+    turned ``validate_certs`` off).  Certificates given are always used on a TCP address.
     """
     environ = os.environ if environ is None else environ
-    host = params.get("docker_host") or DEFAULT_DOCKER_HOST
+    host = params.get("docker_host")
+    address = parse_engine_address(DEFAULT_DOCKER_HOST if host in (None, "") else host, "docker_host")
     timeout = params.get("timeout") or DEFAULT_TIMEOUT
+    if not address.is_tcp:
+        return address.url, None, timeout
     ca = params.get("tls_ca_cert")
     cert = params.get("tls_client_cert")
     key = params.get("tls_client_key")
@@ -244,16 +255,12 @@ def resolve_connection(params, environ=None):
         key = key or _maybe(os.path.join(cert_dir, "key.pem"))
     if environ.get("DOCKER_TLS_VERIFY") not in (None, "", "0") and "validate_certs" not in params:
         verify = True
-    if host.startswith("unix://") or host.startswith("npipe://") or host.startswith("ssh://"):
-        return host, None, timeout
-    if host.startswith("tcp://") or host.startswith("https://") or host.startswith("http://"):
-        if not (ca or cert or key):
-            return host, None, timeout
-        tls = dict(verify=ca if (verify and ca) else bool(verify))
-        if cert or key:
-            tls["client_cert"] = (cert, key)
-        return host, tls, timeout
-    return host, None, timeout
+    if not (ca or cert or key):
+        return address.url, (dict(verify=bool(verify)) if address.tls else None), timeout
+    tls = dict(verify=ca if (verify and ca) else bool(verify))
+    if cert or key:
+        tls["client_cert"] = (cert, key)
+    return address.url, tls, timeout
 
 
 def _maybe(path):
@@ -344,15 +351,32 @@ def connect(module, lazy=False):
     """
     _require_sdk(module, import_now=False)
     params = module.params
-    base_url, tls, timeout = resolve_connection(params)
-    if base_url.startswith("tcp://") and tls is None and params.get("validate_certs", True):
+    try:
+        base_url, tls, timeout = resolve_connection(params)
+    except EngineAddressError as exc:
+        module.fail_json(msg=str(exc))
+    given = params.get("docker_host")
+    shown = given if given == base_url else "%r (read as %s)" % (given, base_url)
+    if base_url.startswith("fd://"):
         module.fail_json(
-            msg=(
-                "docker_host %s is plain TCP without TLS: anyone who reaches that port is root on the host. "
-                "Give tls_ca_cert, tls_client_cert and tls_client_key (or DOCKER_CERT_PATH), or set "
-                "validate_certs: false to accept an unauthenticated connection." % base_url
+            msg="docker_host %s is a socket dockerd receives from systemd, a client cannot connect to it: "
+                "use the engine's unix socket, for example %s." % (shown, DEFAULT_DOCKER_HOST))
+    if base_url.startswith("tcp://") and tls is None:
+        if params.get("validate_certs", True):
+            module.fail_json(
+                msg=(
+                    "docker_host %s is plain TCP without TLS: anyone who reaches that port is root on the host. "
+                    "Give tls_ca_cert, tls_client_cert and tls_client_key (or DOCKER_CERT_PATH), or set "
+                    "validate_certs: false to accept an unauthenticated connection." % shown
+                )
             )
-        )
+        module.warn(
+            "docker_host %s is plain TCP without TLS (validate_certs: false): the connection is neither encrypted "
+            "nor authenticated, and anyone who reaches that port is root on the engine's host." % shown)
+    elif tls is not None and tls["verify"] is False:
+        module.warn(
+            "validate_certs: false: the TLS certificate of the engine at %s is not verified, so anyone on the "
+            "network path can impersonate the engine and read what this task sends it." % shown)
     if lazy and tls is None and base_url.startswith("unix://"):
         api_kwargs = dict(base_url=base_url, timeout=timeout, tls=None)
         return EngineClient(module, None, api_kwargs, reader=EngineReader(base_url[len("unix://"):], timeout))
@@ -375,10 +399,10 @@ def connect(module, lazy=False):
             module.fail_json(msg="TLS options are not usable: %s" % exc)
         if base_url.startswith("tcp://"):
             base_url = "https://" + base_url[len("tcp://"):]
-        if isinstance(tls["verify"], str):
-            # requests prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE over the session's CA when a
-            # request carries no verify of its own (docker's never does): the explicit
-            # tls_ca_cert must win, or a correct CA fails as "self-signed certificate".
+        if tls["verify"] is not True:
+            # requests prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE over the session's verify when a
+            # request carries no verify of its own (docker's never does): the explicit tls_ca_cert
+            # (or validate_certs: false) must win, or a correct CA fails as "self-signed certificate".
             for var in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
                 os.environ.pop(var, None)
     api_kwargs = dict(base_url=base_url, timeout=timeout, tls=tls_config)

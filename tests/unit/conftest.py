@@ -2,7 +2,8 @@
 
 The repository root *is* the collection; unit tests import it through a
 ``ansible_collections/dockyard/docker`` symlink under ``.lab/collections`` (the
-same tree ansible-playbook and molecule use), created here when missing.
+same tree ansible-playbook and molecule use), created here when missing, through
+Ansible's own collection loader.
 """
 
 import os
@@ -18,6 +19,11 @@ if not os.path.exists(LINK):
 if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
 
+# Ansible's collection loader, installed before anything imports ansible_collections: templates rendered by the
+# tests (the engine role's daemon.json) then find this collection's filters, as ansible-playbook does.
+from ansible.plugins.loader import init_plugin_loader  # noqa: E402 - needs the path above
+
+init_plugin_loader([COLLECTIONS])
 
 import pytest  # noqa: E402
 

@@ -18,6 +18,24 @@ CASES = {
         {"docker_daemon_options": {"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]}},
         ["docker_daemon_options.hosts", "tcp://0.0.0.0:2375", "root"],
     ),
+    # spellings dockerd reads as TCP: refused the same way, daemon.json untouched (engine_state's sha256)
+    "tcp-without-tls-no-scheme": (
+        {"docker_daemon_options": {"hosts": ["unix:///var/run/docker.sock", "0.0.0.0:2375"]}},
+        ["docker_daemon_options.hosts", '"0.0.0.0:2375" (read as tcp://0.0.0.0:2375) without TLS', "root"],
+    ),
+    "tcp-without-tls-leading-space": (
+        {"docker_daemon_options": {"hosts": ["unix:///var/run/docker.sock", " tcp://0.0.0.0:2375"]}},
+        ["docker_daemon_options.hosts", '" tcp://0.0.0.0:2375" (read as tcp://0.0.0.0:2375) without TLS'],
+    ),
+    "tcp-without-tls-upper-case": (
+        {"docker_daemon_options": {"hosts": ["unix:///var/run/docker.sock", "TCP://0.0.0.0:2375"]}},
+        ["docker_daemon_options.hosts", '"TCP://0.0.0.0:2375" (read as tcp://0.0.0.0:2375) without TLS'],
+    ),
+    "tcp-with-only-a-ca": (
+        {"docker_daemon_options": {"hosts": ["unix:///var/run/docker.sock", "TCP://0.0.0.0:2375"]},
+         "docker_tls_ca": "-----BEGIN CERTIFICATE-----\nnot-used\n-----END CERTIFICATE-----"},
+        ["docker_tls_ca, docker_tls_cert and docker_tls_key must be given together"],
+    ),
     "tls-incomplete": (
         {"docker_tls_ca": "/nonexistent/ca.pem"},
         ["docker_tls_ca", "docker_tls_cert", "docker_tls_key"],

@@ -42,9 +42,13 @@ class FakeModule:
         self.params = dict(docker_host=DEFAULT_DOCKER_HOST, timeout=5, tls_ca_cert=None, tls_client_cert=None,
                            tls_client_key=None, validate_certs=True)
         self.params.update(params)
+        self.warnings = []
 
     def fail_json(self, msg, **kwargs):
         raise Failed(msg)
+
+    def warn(self, msg):
+        self.warnings.append(msg)
 
 
 def touch(path):
@@ -129,6 +133,61 @@ def test_connect_refuses_plain_tcp_by_default():
         connect(FakeModule(docker_host="tcp://10.0.0.1:2375"))
     msg = str(err.value)
     assert "plain TCP without TLS" in msg and "root on the host" in msg and "tls_ca_cert" in msg
+
+
+# Every spelling dockerd, the docker CLI or the SDK reads as TCP is refused without TLS, and the message
+# shows how the address was read.
+@pytest.mark.parametrize("host", ["TCP://10.0.0.1:2375", "http://10.0.0.1:2375", "HTTP://10.0.0.1:2375",
+                                  "10.0.0.1:2375", " tcp://10.0.0.1:2375", "tcp://10.0.0.1:2375\n"])
+def test_connect_refuses_every_spelling_of_plain_tcp(host):
+    module = FakeModule(docker_host=host)
+    with pytest.raises(Failed) as err:
+        connect(module)
+    msg = str(err.value)
+    assert "plain TCP without TLS" in msg and "root on the host" in msg
+    assert "read as tcp://10.0.0.1:2375" in msg
+    assert module.warnings == []
+
+
+@pytest.mark.parametrize("host,url", [
+    ("TCP://h:2376", "tcp://h:2376"), ("http://h:2376", "tcp://h:2376"), ("h:2376", "tcp://h:2376"),
+    (" tcp://h:2376 ", "tcp://h:2376"), ("https://h:2376", "tcp://h:2376")])
+def test_certificates_are_kept_whatever_the_spelling(tmp_path, host, url):
+    ca, cert, key = touch(tmp_path / "ca"), touch(tmp_path / "c"), touch(tmp_path / "k")
+    params = dict(docker_host=host, tls_ca_cert=ca, tls_client_cert=cert, tls_client_key=key, validate_certs=True)
+    assert resolve_connection(params, environ={}) == (url, {"verify": ca, "client_cert": (cert, key)}, 60)
+
+
+def test_https_alone_asks_for_tls_with_the_system_cas():
+    assert resolve_connection({"docker_host": "https://h"}, environ={}) == ("tcp://h:2376", {"verify": True}, 60)
+    assert resolve_connection({"docker_host": "HTTPS://h:1", "validate_certs": False}, environ={}) == (
+        "tcp://h:1", {"verify": False}, 60)
+
+
+@pytest.mark.parametrize("host,url", [
+    ("unix://", DEFAULT_DOCKER_HOST), ("UNIX:///run/docker.sock", "unix:///run/docker.sock"),
+    ("", DEFAULT_DOCKER_HOST), (None, DEFAULT_DOCKER_HOST), ("ssh://me@h", "ssh://me@h")])
+def test_local_and_ssh_addresses_have_no_tls(tmp_path, host, url):
+    params = dict(docker_host=host, tls_ca_cert=touch(tmp_path / "ca"))
+    assert resolve_connection(params, environ={}) == (url, None, 60)
+
+
+@pytest.mark.parametrize("host,words", [
+    ("tcp://h:99999", ["docker_host", "1 to 65535"]),
+    ("foo://h", ["docker_host", "unknown scheme foo://"]),
+    ("/var/run/docker.sock", ["docker_host", "unix:///var/run/docker.sock"]),
+    ("   ", ["docker_host", "empty"]),
+])
+def test_connect_refuses_an_unreadable_address_naming_the_option(host, words):
+    with pytest.raises(Failed) as err:
+        connect(FakeModule(docker_host=host))
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_connect_refuses_fd():
+    with pytest.raises(Failed, match="systemd, a client cannot connect"):
+        connect(FakeModule(docker_host="fd://"))
 
 
 def test_connect_names_a_missing_file(tmp_path):
@@ -309,8 +368,40 @@ def test_tls_options_against_plain_http_endpoint_say_plain_http(pki, plain_engin
 def test_plain_http_only_with_validate_certs_false(plain_engine):
     with pytest.raises(Failed, match="plain TCP without TLS"):
         connect(FakeModule(docker_host=plain_engine))
-    engine = connect(FakeModule(docker_host=plain_engine, validate_certs=False))
+    module = FakeModule(docker_host=plain_engine, validate_certs=False)
+    engine = connect(module)
     assert engine.api.base_url.startswith("http://127.0.0.1:")
+    assert engine.api.version() == {"ApiVersion": "1.41", "Version": "20.10.24"}
+    assert len(module.warnings) == 1
+    assert "plain TCP without TLS (validate_certs: false)" in module.warnings[0]
+
+
+def test_scheme_less_plain_address_with_validate_certs_false_warns(plain_engine):
+    module = FakeModule(docker_host=plain_engine[len("tcp://"):], validate_certs=False)
+    engine = connect(module)
+    assert engine.api.version()["Version"] == "20.10.24"
+    assert len(module.warnings) == 1 and "read as %s" % plain_engine in module.warnings[0]
+
+
+def test_upper_case_scheme_still_uses_the_certificates(pki, tls_engine):
+    # TCP:// used to be passed through untouched, without the certificates given
+    engine = connect(_tls_module(pki, "TCP://" + tls_engine[len("tcp://"):]))
+    assert engine.api.base_url.startswith("https://127.0.0.1:")
+    assert engine.api.version()["Version"] == "20.10.24"
+
+
+def test_tls_without_verification_warns(pki, tls_engine):
+    module = _tls_module(pki, tls_engine, ca=None)
+    module.params["validate_certs"] = False
+    engine = connect(module)
+    assert engine.api.version()["Version"] == "20.10.24"
+    assert len(module.warnings) == 1 and "is not verified" in module.warnings[0]
+
+
+def test_verified_tls_does_not_warn(pki, tls_engine):
+    module = _tls_module(pki, tls_engine)
+    connect(module).api.version()
+    assert module.warnings == []
 
 
 def test_key_material_never_in_messages(pki, tls_engine):
