@@ -200,6 +200,8 @@ def main():
         spec = parse_spec(module.params)
     except SpecError as exc:
         module.fail_json(msg=str(exc), changed=False)
+    for warning in spec.warnings:
+        module.warn(warning)
 
     # Lazy: the SDK is only loaded when something has to change (a no-op run reads
     # two inspect documents over the socket and is ~65 ms faster per task).

@@ -475,12 +475,17 @@ def execute(api, spec, inspect, the_plan, ctx=None, outcome=None):
 
 
 def resolve_network_peer(api, spec):
-    """The ID of the container whose network namespace ``network_mode: container:NAME`` shares."""
-    mode = spec.network_mode or ""
-    if mode.startswith("container:"):
-        peer = inspect_container(api, mode.split(":", 1)[1])
-        return (peer or {}).get("Id")
-    return None
+    """``{NAME: ID}`` of the containers whose namespaces ``network_mode``/``ipc_mode``/``pid_mode:
+    container:NAME`` share (the engine stores the ID)."""
+    peers = {}
+    for key in ("network_mode", "ipc_mode", "pid_mode"):
+        mode = spec.values.get(key) or ""
+        if mode.startswith("container:") and mode.split(":", 1)[1] not in peers:
+            name = mode.split(":", 1)[1]
+            peer = inspect_container(api, name)
+            if peer is not None:
+                peers[name] = peer.get("Id")
+    return peers
 
 
 def wait_removed(reader, spec, inspect):

@@ -56,7 +56,7 @@ class Difference(object):
 class Context(object):
     """What a comparison needs besides the two values: the image's own settings and the peers."""
 
-    def __init__(self, spec, image=None, network_peer_id=None):
+    def __init__(self, spec, image=None, peers=None):
         image_config = (image or {}).get("Config") or {}
         self.image_env = forms.env_from_engine(image_config.get("Env"))
         self.image_exposed = sorted(image_config.get("ExposedPorts") or {})
@@ -70,13 +70,15 @@ class Context(object):
         self.wanted_networks = spec.values.get("networks") or []
         self.wanted_healthcheck_keys = sorted(spec.values.get("healthcheck") or {})
         self.network_mode = spec.values.get("network_mode")
-        self.network_peer_id = network_peer_id
+        # ``container:NAME`` modes (network, IPC, PID): the engine stores the peer's ID; NAME -> ID.
+        self.peers = peers or {}
+        self.wanted_modes = dict((key, spec.values.get(key) or "") for key in ("network_mode", "ipc_mode", "pid_mode"))
 
 
 def _differs(option, mode, want, have):
     if option.kind == "set":
-        want = sorted(want or [], key=repr)
-        have = sorted(have or [], key=repr)
+        want = sorted(option.elements(want), key=repr)
+        have = sorted(option.elements(have), key=repr)
     if mode == "allow_more_present":
         if option.kind == "dict":
             return any(key not in (have or {}) or have[key] != val for key, val in (want or {}).items())
@@ -154,6 +156,11 @@ class ContainerSpec(object):
             self.values.setdefault("env", {})
         self.comparisons = parse_comparisons(params.get("comparisons"))
         self._check_together()
+        # For the module to pass on (module.warn): accepted options that have no effect.
+        self.warnings = []
+        if self.values.get("kernel_memory") is not None:
+            self.warnings.append("container %s: kernel_memory is ignored (the engine no longer sets kernel memory "
+                                 "limits); remove it from the task" % self.values.get("name", "?"))
 
     def _check_together(self):
         v = self.values
