@@ -20,8 +20,8 @@ options:
   blkio_weight:
     description:
       - Relative block I/O weight, 10 to 1000. Applied in place.
-      - A kernel without the cgroup's blkio weight support discards it (the engine warns), and the container then
-        always differs.
+      - A kernel without the cgroup's blkio weight support discards it (the engine warns); on a local engine the
+        module sees that, warns, and does not compare it, so an unchanged task stays unchanged.
     type: int
   cap_drop:
     description:
@@ -764,8 +764,8 @@ options:
       blkio_weight:
         description:
           - Relative block I/O weight, 10 to 1000. Applied in place.
-          - A kernel without the cgroup's blkio weight support discards it (the engine warns), and the container
-            then always differs.
+          - A kernel without the cgroup's blkio weight support discards it (the engine warns); on a local engine
+            the module sees that, warns, and does not compare it, so an unchanged task stays unchanged.
         type: int
       cap_drop:
         description:

@@ -200,6 +200,7 @@ def main():
         spec = parse_spec(module.params)
     except SpecError as exc:
         module.fail_json(msg=str(exc), changed=False)
+    spec.skip_what_the_engine_discards(module.params.get("docker_host"))
     for warning in spec.warnings:
         module.warn(warning)
 

@@ -65,6 +65,7 @@ class BulkReconciler(object):
         self.api = engine.lazy_api()
         self.specs = specs
         for spec in specs:
+            spec.skip_what_the_engine_discards(module.params.get("docker_host"))
             for warning in spec.warnings:
                 module.warn(warning)
         self.check_mode = module.check_mode

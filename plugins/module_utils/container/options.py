@@ -563,7 +563,8 @@ OPTIONS = [
     host("blkio_weight", "BlkioWeight", dict(
         type="int", description=doc("Relative block I/O weight, 10 to 1000. Applied in place.",
                                     "A kernel without the cgroup's blkio weight support discards it (the "
-                                    "engine warns), and the container then always differs.")),
+                                    "engine warns); on a local engine the module sees that, warns, and does not "
+                                    "compare it, so an unchanged task stays unchanged.")),
          parse=lambda value, params, name: values.integer(value, name, minimum=0, maximum=1000),
          live="BlkioWeight", live_zero=False),
     host("cap_drop", "CapDrop", dict(

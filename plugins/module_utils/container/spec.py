@@ -15,6 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
 from ansible_collections.dockyard.docker.plugins.module_utils.container.options import (
     BY_NAME,
@@ -161,6 +163,15 @@ class ContainerSpec(object):
         if self.values.get("kernel_memory") is not None:
             self.warnings.append("container %s: kernel_memory is ignored (the engine no longer sets kernel memory "
                                  "limits); remove it from the task" % self.values.get("name", "?"))
+        self.discarded = set()
+
+    def skip_what_the_engine_discards(self, docker_host, cgroup_root=None):
+        """Options the local engine's kernel discards (it warns and stores nothing): still sent, never compared,
+        so an unchanged task stays unchanged.  The modules call this once they know the engine's address."""
+        if self.values.get("blkio_weight") and blkio_weight_discarded(docker_host, cgroup_root):
+            self.discarded.add("blkio_weight")
+            self.warnings.append("container %s: this host's kernel has no block I/O weight support, so the engine "
+                                 "discards blkio_weight; it is not compared" % self.values.get("name", "?"))
 
     def _check_together(self):
         v = self.values
@@ -202,6 +213,8 @@ class ContainerSpec(object):
 
     def mode(self, name):
         """The comparison mode of an option: ``comparisons``, else the table's default."""
+        if name in self.discarded:
+            return "ignore"
         if name in self.comparisons:
             return self.comparisons[name]
         option = BY_NAME.get(name)
@@ -302,6 +315,25 @@ def _reference(ref):
         return ref
     last = ref.rsplit("/", 1)[-1]
     return ref if ":" in last else ref + ":latest"
+
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+BLKIO_WEIGHT_FILES = ("blkio/blkio.weight", "blkio/blkio.bfq.weight", "io.weight", "io.bfq.weight")
+
+
+def blkio_weight_discarded(docker_host, cgroup_root=None):
+    """True when the engine is this host's and its kernel has no block I/O weight control (cgroup v1 or v2).
+
+    Only a local engine can be judged (the module runs on its host); for any other, or when the cgroup
+    filesystem cannot be read, the answer is False and the option is compared as usual.
+    """
+    if docker_host and not str(docker_host).strip().lower().startswith("unix://"):
+        return False
+    root = cgroup_root or CGROUP_ROOT
+    if not os.path.isdir(root) or not (os.path.isdir(os.path.join(root, "blkio"))
+                                       or os.path.exists(os.path.join(root, "cgroup.controllers"))):
+        return False
+    return not any(os.path.exists(os.path.join(root, name)) for name in BLKIO_WEIGHT_FILES)
 
 
 def parse_spec(params):

@@ -374,3 +374,36 @@ def test_kernel_memory_is_accepted_ignored_and_warned_about():
     assert [w for w in spec.warnings if "kernel_memory is ignored" in w]
     with pytest.raises(SpecError, match="kernel_memory"):
         parse_spec({"name": "web", "image": "app:1", "kernel_memory": "lots"})
+
+
+def _cgroup_tree(root, files):
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+    return str(root)
+
+
+@pytest.mark.parametrize("files, discarded", [
+    (["blkio/blkio.throttle.read_bps_device"], True),  # cgroup v1 without a weight file (this lab's kernel)
+    (["blkio/blkio.weight"], False),
+    (["blkio/blkio.bfq.weight"], False),
+    (["cgroup.controllers", "io.max"], True),  # cgroup v2 without io.weight
+    (["cgroup.controllers", "io.weight"], False),
+])
+def test_blkio_weight_the_local_kernel_discards_is_not_compared(tmp_path, files, discarded):
+    root = _cgroup_tree(tmp_path, files)
+    spec = parse_spec({"name": "web", "image": "app:1", "blkio_weight": 500})
+    spec.skip_what_the_engine_discards("unix:///var/run/docker.sock", cgroup_root=root)
+    inspect = engine_inspect(spec.create_request()[0])
+    inspect["HostConfig"]["BlkioWeight"] = 0  # what the engine stores when it discards the weight
+    assert bool(spec.compare(inspect, IMAGE_ID, Context(spec))) is not discarded
+    assert bool(spec.warnings) is discarded
+    assert spec.create_request()[0]["HostConfig"]["BlkioWeight"] == 500  # still sent: the engine decides
+
+
+def test_blkio_weight_of_a_remote_engine_is_always_compared(tmp_path):
+    root = _cgroup_tree(tmp_path, ["blkio/blkio.throttle.read_bps_device"])
+    spec = parse_spec({"name": "web", "image": "app:1", "blkio_weight": 500})
+    spec.skip_what_the_engine_discards("tcp://10.0.0.1:2376", cgroup_root=root)
+    assert not spec.discarded
