@@ -409,8 +409,14 @@ def _wait_exit(api, container_id, spec, outcome):
     answer = api.wait(container_id)
     code = answer.get("StatusCode") if isinstance(answer, dict) else answer
     if spec.output_logs:
-        outcome["output"] = api.logs(container_id, stdout=True, stderr=True).decode("utf-8", "replace")
-    if spec.cleanup:
+        # With auto_remove the engine may already have removed the container and its logs.
+        logs = or_none(api.logs, container_id, stdout=True, stderr=True)
+        outcome["output"] = (logs or b"").decode("utf-8", "replace")
+    if spec.auto_remove:
+        # The engine removes it itself: a removal of ours would race with its own ("already in progress").
+        or_none(api.wait, container_id, condition="removed")
+        outcome["removed"] = True
+    elif spec.cleanup:
         api.remove_container(container_id, v=not spec.keep_volumes, force=True)
         outcome["removed"] = True
     if code:
