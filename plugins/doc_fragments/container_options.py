@@ -564,7 +564,8 @@ options:
     default: true
   oom_killer:
     description:
-      - C(false) disables the kernel's OOM killer for the container.
+      - 'Whether to B(disable) the kernel''s OOM killer for the container: C(true) disables it (C(docker run --oom-kill-disable)),
+        as in community.docker, whose name this is.'
     type: bool
   oom_score_adj:
     description:
@@ -1315,7 +1316,8 @@ options:
         default: true
       oom_killer:
         description:
-          - C(false) disables the kernel's OOM killer for the container.
+          - 'Whether to B(disable) the kernel''s OOM killer for the container: C(true) disables it (C(docker run
+            --oom-kill-disable)), as in community.docker, whose name this is.'
         type: bool
       oom_score_adj:
         description:

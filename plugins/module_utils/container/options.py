@@ -108,7 +108,8 @@ def host(name, key, spec, parse=None, empty=None, **kwargs):
     if empty is None:
         empty = {"list": [], "dict": {}, "bool": False, "int": 0}.get(spec.get("type"), "")
     read = kwargs.pop("read", None) or _section_reader("HostConfig", key, empty)
-    return Option(name, spec, parse=parse, put=_section_writer("HostConfig", key), read=read, **kwargs)
+    put = kwargs.pop("put", None) or _section_writer("HostConfig", key)
+    return Option(name, spec, parse=parse, put=put, read=read, **kwargs)
 
 
 def config(name, key, spec, parse=None, empty=None, **kwargs):
@@ -354,6 +355,14 @@ def _parse_caps(value, params, name):
     return forms.parse_capabilities(value, name)
 
 
+def _put_caps(key):
+    # The names as `docker run --cap-add` writes them (NET_ADMIN, not CAP_NET_ADMIN): inspect then shows what
+    # the CLI and community.docker show for the same task.
+    def put(request, value, ctx):
+        request["HostConfig"][key] = [cap[len("CAP_"):] if cap.startswith("CAP_") else cap for cap in value]
+    return put
+
+
 def _read_caps(key):
     def read(inspect, ctx):
         return forms.normalize_capabilities((inspect.get("HostConfig") or {}).get(key) or [])
@@ -453,11 +462,11 @@ def _parse_oom_killer(value, params, name):
 
 
 def _put_oom_killer(request, value, ctx):
-    request["HostConfig"]["OomKillDisable"] = not value
+    request["HostConfig"]["OomKillDisable"] = value
 
 
 def _read_oom_killer(inspect, ctx):
-    return not (inspect.get("HostConfig") or {}).get("OomKillDisable")
+    return bool((inspect.get("HostConfig") or {}).get("OomKillDisable"))
 
 
 def _parse_swappiness(value, params, name):
@@ -570,10 +579,10 @@ OPTIONS = [
     host("cap_drop", "CapDrop", dict(
         STRLIST, description=doc("Capabilities to drop, e.g. C(NET_RAW) (with or without C(CAP_); case does not "
                                  "matter). C(ALL) drops every capability.")),
-         parse=_parse_caps, kind="set"),
+         parse=_parse_caps, put=_put_caps("CapDrop"), read=_read_caps("CapDrop"), kind="set"),
     Option("capabilities", dict(
         STRLIST, description=doc("Capabilities to add, e.g. C(NET_ADMIN), C(SYS_TIME) (C(docker run --cap-add)).")),
-        parse=_parse_caps, put=_section_writer("HostConfig", "CapAdd"), read=_read_caps("CapAdd"), kind="set"),
+        parse=_parse_caps, put=_put_caps("CapAdd"), read=_read_caps("CapAdd"), kind="set"),
     host("cgroup_parent", "CgroupParent", dict(type="str", description=doc("Parent cgroup of the container."))),
     host("cgroupns_mode", "CgroupnsMode", dict(
         type="str", choices=["private", "host"], description=doc("Cgroup namespace: C(private) or C(host).")),
@@ -808,7 +817,8 @@ OPTIONS = [
         "Accepted for compatibility with community.docker; containers with O(networks) are always created as "
         "C(docker run --network) does (not on the default bridge)."))),
     Option("oom_killer", dict(type="bool", description=doc(
-        "C(false) disables the kernel's OOM killer for the container.")), parse=_parse_oom_killer,
+        "Whether to B(disable) the kernel's OOM killer for the container: C(true) disables it "
+        "(C(docker run --oom-kill-disable)), as in community.docker, whose name this is.")), parse=_parse_oom_killer,
         put=_put_oom_killer, read=_read_oom_killer),
     host("oom_score_adj", "OomScoreAdj", dict(type="int", description=doc("OOM score adjustment, -1000 to 1000.")),
          parse=lambda value, params, name: values.integer(value, name, minimum=-1000, maximum=1000)),

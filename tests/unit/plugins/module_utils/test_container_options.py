@@ -407,3 +407,18 @@ def test_blkio_weight_of_a_remote_engine_is_always_compared(tmp_path):
     spec = parse_spec({"name": "web", "image": "app:1", "blkio_weight": 500})
     spec.skip_what_the_engine_discards("tcp://10.0.0.1:2376", cgroup_root=root)
     assert not spec.discarded
+
+
+def test_oom_killer_true_disables_the_oom_killer_as_community_docker_means_it():
+    assert parse_spec({"name": "web", "image": "app:1", "oom_killer": True}).create_request()[0][
+        "HostConfig"]["OomKillDisable"] is True
+
+
+def test_capabilities_are_written_as_the_cli_writes_them_and_read_in_either_form():
+    spec = parse_spec({"name": "web", "image": "app:1", "capabilities": ["cap_net_admin", "SYS_TIME"],
+                       "cap_drop": ["CAP_NET_RAW"]})
+    host_config = spec.create_request()[0]["HostConfig"]
+    assert host_config["CapAdd"] == ["NET_ADMIN", "SYS_TIME"] and host_config["CapDrop"] == ["NET_RAW"]
+    stored = engine_inspect(spec.create_request()[0])
+    stored["HostConfig"]["CapAdd"] = ["CAP_NET_ADMIN", "CAP_SYS_TIME"]  # as older versions of this module wrote
+    assert spec.compare(stored, IMAGE_ID, Context(spec)) == []
