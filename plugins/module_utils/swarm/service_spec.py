@@ -74,6 +74,7 @@ UNORDERED_PATHS = {
     "TaskTemplate.ContainerSpec.Hosts": None,
     "TaskTemplate.ContainerSpec.Ulimits": "Name",
     "TaskTemplate.ContainerSpec.DNSConfig.Options": None,
+    "TaskTemplate.ContainerSpec.Mounts": "Target",
 }
 
 

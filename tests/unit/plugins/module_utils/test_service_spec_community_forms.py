@@ -74,3 +74,10 @@ def test_dns_options_in_another_order_are_the_same():
 def test_a_command_that_is_not_text_or_a_list_is_refused(command):
     with pytest.raises(SpecError, match="command must be a string or a list of strings"):
         spec(command=command)
+
+
+def test_mounts_in_another_order_are_the_same():
+    built = spec(mounts=[{"source": "a", "target": "/a"}, {"source": "/srv", "target": "/b", "type": "bind"}])
+    current = {"Name": "web", "TaskTemplate": {"ContainerSpec": dict(
+        container(built), Mounts=list(reversed(container(built)["Mounts"])))}}
+    assert differences(built, current) == []
