@@ -18,7 +18,7 @@ LAB_NAME    ?= lab
 # Images `make lab` puts into the lab's registry (the nodes pull them from there).
 LAB_IMAGES  ?= dockyard-lab/app:latest dockyard-lab/nginx:latest dockyard-lab/redis:latest
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= default engine containers options faults units bulk kit compose registry security swarm stack
+SCENARIOS   ?= default engine containers options dropin faults units bulk kit compose registry security swarm stack
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
@@ -27,7 +27,8 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PATH := $(BIN):$(PATH)
 export LAB_NODES
 
-.PHONY: help setup venv engine images collections unit mutants docs sanity lint galaxy molecule scenarios test lab lab-up lab-destroy summary bench clean
+
+.PHONY: help setup venv engine images collections community unit mutants docs sanity lint galaxy molecule scenarios test lab lab-up lab-destroy summary bench clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -49,11 +50,25 @@ images: engine
 	@echo "==> Lab images (built from Debian packages, cached by recipe)"
 	@$(PYTHON) tools/lab.py images node node-engine registry app nginx redis
 
+# community.docker, for the side-by-side scenario (molecule/dropin) only: the pinned `ansible` package unpacked
+# into .lab/community, outside the test venv, so nothing else sees it on its collections path.
+COMMUNITY := $(ROOT)/.lab/community
+community: $(COMMUNITY)/.stamp
+$(COMMUNITY)/.stamp: requirements-community.txt | venv
+	@echo "==> community.docker for the side-by-side scenario (requirements-community.txt, in .lab/community)"
+	@rm -rf $(COMMUNITY) $(COMMUNITY)-wheel
+	@$(BIN)/pip download -q --disable-pip-version-check --no-deps -d $(COMMUNITY)-wheel -r requirements-community.txt
+	@# Only community.docker out of the whole package (a few MB of its ~500).
+	@$(BIN)/python -c 'import glob, sys, zipfile; z = zipfile.ZipFile(glob.glob(sys.argv[1] + "/ansible-*.whl")[0]); 	  z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith("ansible_collections/community/docker/")])' 	  $(COMMUNITY)-wheel $(COMMUNITY)
+	@rm -rf $(COMMUNITY)-wheel
+	@test -f $(COMMUNITY)/ansible_collections/community/docker/MANIFEST.json
+	@touch $@
+
 collections:
 	@mkdir -p .lab/collections/ansible_collections/dockyard
 	@ln -sfn $(ROOT) .lab/collections/ansible_collections/dockyard/docker
 
-setup: venv collections images
+setup: venv collections community images
 
 ## ---------------------------------------------------------------- tests
 unit: venv collections

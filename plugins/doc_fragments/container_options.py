@@ -20,8 +20,8 @@ options:
   blkio_weight:
     description:
       - Relative block I/O weight, 10 to 1000. Applied in place.
-      - A kernel without the cgroup's blkio weight support discards it (the engine warns), and the container then
-        always differs.
+      - A kernel without the cgroup's blkio weight support discards it (the engine warns); on a local engine the
+        module sees that, warns, and does not compare it, so an unchanged task stays unchanged.
     type: int
   cap_drop:
     description:
@@ -67,9 +67,14 @@ options:
   comparisons:
     description:
       - 'How an option is compared with the container: C(strict) (any difference changes the container), C(ignore),
-        or C(allow_more_present) (lists and dicts: the container may have more). Keys are option names; C(*) sets
-        C(strict) or C(ignore) for every option not named. Only options that are given are compared. O(stop_timeout)
-        is C(ignore) unless named here; O(networks) is C(allow_more_present).'
+        or C(allow_more_present) (sets and dicts: the container may have more). Keys are option names; C(*) sets
+        C(strict) or C(ignore) for every option not named. Only options that are given are compared.'
+      - 'The defaults are community.docker''s: single values and ordered lists (O(command), O(entrypoint), O(dns_servers),
+        O(dns_search_domains), O(device_cgroup_rules)) are C(strict); sets and dicts (O(env), O(labels), O(published_ports),
+        O(volumes), O(mounts), O(ulimits), O(devices), ...) are C(allow_more_present), so an entry removed from
+        the task stays on the container; O(stop_timeout) is C(ignore).'
+      - 'For strict desired state (an entry removed from the task is removed from the container, by a recreate),
+        use C(comparisons: {''*'': strict}) or name the options.'
     type: dict
   container_default_behavior:
     description:
@@ -122,7 +127,7 @@ options:
     default: true
   device_cgroup_rules:
     description:
-      - Rules for the devices cgroup, e.g. C(c 1:3 mr).
+      - Rules for the devices cgroup, e.g. C(c 1:3 mr), in order.
     type: list
     elements: str
   device_read_bps:
@@ -250,8 +255,9 @@ options:
   env:
     description:
       - Environment variables. Values are strings; numbers are converted, booleans must be quoted.
-      - 'Compared with the container''s whole environment, less the variables the image itself sets: a variable
-        removed from O(env) is noticed.'
+      - 'Compared with the container''s environment, less the variables the image itself sets. By default (C(allow_more_present))
+        a variable removed from O(env) stays; with C(comparisons: {env: strict}) it is noticed and the container
+        recreated without it.'
     type: dict
   env_file:
     description:
@@ -373,6 +379,11 @@ options:
     description:
       - 'IPC namespace: C(private), C(shareable), C(host), C(none) or C(container:NAME).'
     type: str
+  kernel_memory:
+    description:
+      - 'Accepted for community.docker playbooks and ignored, with a warning: engines since API 1.42 no longer set
+        kernel memory limits, and older ones only warn that it is deprecated. A size if given.'
+    type: str
   keep_volumes:
     description:
       - C(false) also removes the container's anonymous volumes when it is removed. Named volumes are never removed.
@@ -385,8 +396,9 @@ options:
   labels:
     description:
       - 'Labels. Compared with the container''s labels, less those the image sets (see O(image_label_mismatch))
-        and this collection''s own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as): a
-        label removed from O(labels) is noticed.'
+        and this collection''s own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as). By
+        default (C(allow_more_present)) a label removed from O(labels) stays; with C(comparisons: {labels: strict})
+        it is noticed.'
     type: dict
   links:
     description:
@@ -418,7 +430,8 @@ options:
     type: str
   memory_swap:
     description:
-      - Memory plus swap limit, a size, or C(-1) for unlimited swap; at least O(memory). Applied in place.
+      - Memory plus swap limit, a size, or C(-1) / C(unlimited) for unlimited swap; at least O(memory). Applied
+        in place.
     type: str
   memory_swappiness:
     description:
@@ -552,7 +565,8 @@ options:
     default: true
   oom_killer:
     description:
-      - C(false) disables the kernel's OOM killer for the container.
+      - 'Whether to B(disable) the kernel''s OOM killer for the container: C(true) disables it (C(docker run --oom-kill-disable)),
+        as in community.docker, whose name this is.'
     type: bool
   oom_score_adj:
     description:
@@ -601,11 +615,8 @@ options:
       - C(missing) pulls the image only when it is not on the host.
       - C(always) pulls it on every run (the container is recreated only when the image ID changed).
       - C(never) never pulls; a missing image is an error and nothing is changed.
-    type: str
-    choices:
-      - missing
-      - always
-      - never
+      - 'The booleans of older community.docker releases are accepted: C(true) is C(always), C(false) is C(missing).'
+    type: raw
     default: missing
   pull_check_mode_behavior:
     description:
@@ -755,8 +766,8 @@ options:
       blkio_weight:
         description:
           - Relative block I/O weight, 10 to 1000. Applied in place.
-          - A kernel without the cgroup's blkio weight support discards it (the engine warns), and the container
-            then always differs.
+          - A kernel without the cgroup's blkio weight support discards it (the engine warns); on a local engine
+            the module sees that, warns, and does not compare it, so an unchanged task stays unchanged.
         type: int
       cap_drop:
         description:
@@ -802,9 +813,16 @@ options:
       comparisons:
         description:
           - 'How an option is compared with the container: C(strict) (any difference changes the container), C(ignore),
-            or C(allow_more_present) (lists and dicts: the container may have more). Keys are option names; C(*)
-            sets C(strict) or C(ignore) for every option not named. Only options that are given are compared. O(containers[].stop_timeout)
-            is C(ignore) unless named here; O(containers[].networks) is C(allow_more_present).'
+            or C(allow_more_present) (sets and dicts: the container may have more). Keys are option names; C(*)
+            sets C(strict) or C(ignore) for every option not named. Only options that are given are compared.'
+          - 'The defaults are community.docker''s: single values and ordered lists (O(containers[].command), O(containers[].entrypoint),
+            O(containers[].dns_servers), O(containers[].dns_search_domains), O(containers[].device_cgroup_rules))
+            are C(strict); sets and dicts (O(containers[].env), O(containers[].labels), O(containers[].published_ports),
+            O(containers[].volumes), O(containers[].mounts), O(containers[].ulimits), O(containers[].devices), ...)
+            are C(allow_more_present), so an entry removed from the task stays on the container; O(containers[].stop_timeout)
+            is C(ignore).'
+          - 'For strict desired state (an entry removed from the task is removed from the container, by a recreate),
+            use C(comparisons: {''*'': strict}) or name the options.'
         type: dict
       container_default_behavior:
         description:
@@ -859,7 +877,7 @@ options:
         default: true
       device_cgroup_rules:
         description:
-          - Rules for the devices cgroup, e.g. C(c 1:3 mr).
+          - Rules for the devices cgroup, e.g. C(c 1:3 mr), in order.
         type: list
         elements: str
       device_read_bps:
@@ -987,8 +1005,9 @@ options:
       env:
         description:
           - Environment variables. Values are strings; numbers are converted, booleans must be quoted.
-          - 'Compared with the container''s whole environment, less the variables the image itself sets: a variable
-            removed from O(containers[].env) is noticed.'
+          - 'Compared with the container''s environment, less the variables the image itself sets. By default (C(allow_more_present))
+            a variable removed from O(containers[].env) stays; with C(comparisons: {env: strict}) it is noticed
+            and the container recreated without it.'
         type: dict
       env_file:
         description:
@@ -1112,6 +1131,11 @@ options:
         description:
           - 'IPC namespace: C(private), C(shareable), C(host), C(none) or C(container:NAME).'
         type: str
+      kernel_memory:
+        description:
+          - 'Accepted for community.docker playbooks and ignored, with a warning: engines since API 1.42 no longer
+            set kernel memory limits, and older ones only warn that it is deprecated. A size if given.'
+        type: str
       keep_volumes:
         description:
           - C(false) also removes the container's anonymous volumes when it is removed. Named volumes are never
@@ -1125,8 +1149,9 @@ options:
       labels:
         description:
           - 'Labels. Compared with the container''s labels, less those the image sets (see O(containers[].image_label_mismatch))
-            and this collection''s own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as):
-            a label removed from O(containers[].labels) is noticed.'
+            and this collection''s own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as).
+            By default (C(allow_more_present)) a label removed from O(containers[].labels) stays; with C(comparisons:
+            {labels: strict}) it is noticed.'
         type: dict
       links:
         description:
@@ -1158,8 +1183,8 @@ options:
         type: str
       memory_swap:
         description:
-          - Memory plus swap limit, a size, or C(-1) for unlimited swap; at least O(containers[].memory). Applied
-            in place.
+          - Memory plus swap limit, a size, or C(-1) / C(unlimited) for unlimited swap; at least O(containers[].memory).
+            Applied in place.
         type: str
       memory_swappiness:
         description:
@@ -1293,7 +1318,8 @@ options:
         default: true
       oom_killer:
         description:
-          - C(false) disables the kernel's OOM killer for the container.
+          - 'Whether to B(disable) the kernel''s OOM killer for the container: C(true) disables it (C(docker run
+            --oom-kill-disable)), as in community.docker, whose name this is.'
         type: bool
       oom_score_adj:
         description:
@@ -1344,11 +1370,8 @@ options:
           - C(missing) pulls the image only when it is not on the host.
           - C(always) pulls it on every run (the container is recreated only when the image ID changed).
           - C(never) never pulls; a missing image is an error and nothing is changed.
-        type: str
-        choices:
-          - missing
-          - always
-          - never
+          - 'The booleans of older community.docker releases are accepted: C(true) is C(always), C(false) is C(missing).'
+        type: raw
         default: missing
       pull_check_mode_behavior:
         description:

@@ -225,6 +225,9 @@ def main():
         lock = ChangeLock(timeout=module.params["lock_timeout"], purpose="dockyard.docker.container %s" % spec.name)
     except (SpecError, ChangeLockError) as exc:
         module.fail_json(msg=str(exc), changed=False)
+    spec.skip_what_the_engine_discards(module.params.get("docker_host"))
+    for warning in spec.warnings:
+        module.warn(warning)
 
     # Lazy: the SDK is only loaded when something has to change (a no-op run reads
     # two inspect documents over the socket and is ~65 ms faster per task).

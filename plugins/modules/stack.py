@@ -181,6 +181,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.compose.stack impo
     IMAGE_LABEL,
     NAMESPACE,
     load_stack,
+    with_cli_privileges,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import objects  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec import pin_image  # noqa: E402
@@ -296,7 +297,7 @@ class StackDeployer:
             current = self.services.current(params["name"])
             self.services.check_registry_auth(params["image"])
             params["image"] = self.resolve(params["image"], current)
-            desired = self.services.desired(params, planned_ids)
+            desired = with_cli_privileges(self.services.desired(params, planned_ids))
             action, diffs, before, after = self.services.plan(desired, current)
             self.services.preflight(after, self.params["ignore_ipvs_check"])
             self.result["services"][key] = dict(name=params["name"], action=action,
@@ -357,7 +358,7 @@ class StackDeployer:
                 continue
             action, desired, after = plan.action, plan.desired, plan.after
             if replan:  # the specs planned with placeholder IDs: now the objects exist
-                desired = self.services.desired(plan.params)
+                desired = with_cli_privileges(self.services.desired(plan.params))
                 action, _diffs, _before, after = self.services.plan(desired, plan.current)
             self.services.apply(action, plan.current, desired, after)
             changed.append((plan.key, plan.params["name"]))

@@ -227,7 +227,7 @@ options:
     elements: dict
     suboptions:
       source:
-        description: Volume name, or host path for V(bind). None for V(tmpfs).
+        description: Volume name, or host path for V(bind). The engine keeps but does not use one for V(tmpfs).
         type: str
       target:
         description: Path inside the task.
@@ -257,8 +257,29 @@ options:
         description: Size of a V(tmpfs) mount, for example V(64m).
         type: str
       tmpfs_mode:
-        description: Octal permission of a V(tmpfs) mount, for example V('1777').
+        description:
+          - Permission of a V(tmpfs) mount, octal text such as V('1777') or an integer (a YAML V(0o1777) or
+            V(1023), as community.docker takes it).
+        type: raw
+      propagation:
+        description: Bind propagation (type V(bind) only).
         type: str
+        choices: [private, rprivate, shared, rshared, slave, rslave]
+      no_copy:
+        description: Do not copy the image's files into a new volume (type V(volume) only).
+        type: bool
+      driver_config:
+        description:
+          - community.docker's form of O(mounts[].driver) and O(mounts[].driver_opts) (type V(volume) only);
+            give one form or the other.
+        type: dict
+        suboptions:
+          name:
+            description: Volume driver.
+            type: str
+          options:
+            description: Options of the volume driver.
+            type: dict
   update_config:
     description: How updates roll out. Not allowed with the job modes.
     type: dict
@@ -369,6 +390,28 @@ options:
       reservations:
         description: C(cpus) and C(memory) reserved on the node.
         type: dict
+  limits:
+    description:
+      - community.docker's form of O(resources.limits), accepted as it is; give one of the two.
+    type: dict
+    suboptions:
+      cpus:
+        description: CPU limit, for example V(0.5).
+        type: float
+      memory:
+        description: Memory limit, for example V(256m).
+        type: str
+  reservations:
+    description:
+      - community.docker's form of O(resources.reservations), accepted as it is; give one of the two.
+    type: dict
+    suboptions:
+      cpus:
+        description: CPUs reserved on the node.
+        type: float
+      memory:
+        description: Memory reserved on the node.
+        type: str
   secrets:
     description: Swarm secrets given to the tasks, by name (they must exist).
     type: list
@@ -378,6 +421,10 @@ options:
         description: Name of the secret.
         type: str
         required: true
+      secret_id:
+        description:
+          - ID of the secret. Not needed (the name is looked up); when given it must be the ID of O(secrets[].secret_name).
+        type: str
       filename:
         description: File name under C(/run/secrets) (default the secret's name).
         type: str
@@ -389,8 +436,10 @@ options:
         description: Owner GID of the file.
         type: str
       mode:
-        description: Octal file mode, for example V('0400') (default V('0444')).
-        type: str
+        description:
+          - File mode, octal text such as V('0400') or an integer as community.docker takes it (a YAML V(0o400)
+            or V(256)); default V('0444').
+        type: raw
   configs:
     description: Swarm configs given to the tasks, by name (they must exist).
     type: list
@@ -400,6 +449,10 @@ options:
         description: Name of the config.
         type: str
         required: true
+      config_id:
+        description:
+          - ID of the config. Not needed (the name is looked up); when given it must be the ID of O(configs[].config_name).
+        type: str
       filename:
         description: Path of the file in the task (default the config's name, relative to C(/)).
         type: str
@@ -411,8 +464,9 @@ options:
         description: Owner GID of the file.
         type: str
       mode:
-        description: Octal file mode (default V('0444')).
-        type: str
+        description:
+          - File mode, octal text such as V('0400') or an integer (a YAML V(0o400) or V(256)); default V('0444').
+        type: raw
   with_registry_auth:
     description:
       - V(true) sends the registry credentials of O(image)'s registry, from the Docker client config of the user
@@ -624,7 +678,7 @@ def _update_options(failure_actions):
 def argument_spec():
     spec = docker_argument_spec()
     ref = dict(filename=dict(type="str", aliases=["target"]), uid=dict(type="str"),
-               gid=dict(type="str"), mode=dict(type="str"))
+               gid=dict(type="str"), mode=dict(type="raw"))
     spec.update(
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -675,7 +729,10 @@ def argument_spec():
             driver_opts=dict(type="dict"),
             labels=dict(type="dict"),
             tmpfs_size=dict(type="str"),
-            tmpfs_mode=dict(type="str"),
+            tmpfs_mode=dict(type="raw"),
+            propagation=dict(type="str", choices=["private", "rprivate", "shared", "rshared", "slave", "rslave"]),
+            no_copy=dict(type="bool"),
+            driver_config=dict(type="dict", options=dict(name=dict(type="str"), options=dict(type="dict"))),
         )),
         update_config=dict(type="dict", options=_update_options(UPDATE_FAILURE_ACTIONS)),
         rollback_config=dict(type="dict", options=_update_options(ROLLBACK_FAILURE_ACTIONS)),
@@ -701,8 +758,12 @@ def argument_spec():
             limits=dict(type="dict"),
             reservations=dict(type="dict"),
         )),
-        secrets=dict(type="list", elements="dict", no_log=False, options=dict(secret_name=dict(type="str", required=True), **ref)),
-        configs=dict(type="list", elements="dict", options=dict(config_name=dict(type="str", required=True), **ref)),
+        limits=dict(type="dict", options=dict(cpus=dict(type="float"), memory=dict(type="str"))),
+        reservations=dict(type="dict", options=dict(cpus=dict(type="float"), memory=dict(type="str"))),
+        secrets=dict(type="list", elements="dict", no_log=False, options=dict(
+            secret_name=dict(type="str", required=True), secret_id=dict(type="str", no_log=False), **ref)),
+        configs=dict(type="list", elements="dict", options=dict(
+            config_name=dict(type="str", required=True), config_id=dict(type="str"), **ref)),
         with_registry_auth=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=120),

@@ -479,3 +479,17 @@ def load_stack(name, sources, env=None, environ=None, read=None):
     secrets = dict((k, v) for k, v in objects["secrets"].items() if v["name"] in used_secrets)
     configs = dict((k, v) for k, v in objects["configs"].items() if v["name"] in used_configs)
     return Stack(name, services, networks, secrets, configs, warnings, working_dir)
+
+
+CLI_PRIVILEGES = {"CredentialSpec": None, "SELinuxContext": None}
+
+
+def with_cli_privileges(spec):
+    """``spec`` with the empty ``Privileges`` that ``docker stack deploy`` always writes.
+
+    The engine compares task templates whole: without it, a CLI deploy over a stack deployed here would
+    replace every task once, though nothing changed.
+    """
+    container = spec["TaskTemplate"]["ContainerSpec"]
+    container.setdefault("Privileges", dict(CLI_PRIVILEGES))
+    return spec

@@ -68,6 +68,10 @@ class BulkReconciler(object):
         self.reader = engine.reader
         self.api = engine.lazy_api()
         self.specs = specs
+        for spec in specs:
+            spec.skip_what_the_engine_discards(module.params.get("docker_host"))
+            for warning in spec.warnings:
+                module.warn(warning)
         self.check_mode = module.check_mode
         self.parallelism = module.params.get("parallelism") or 10
         self.host = module.params.get("docker_host")

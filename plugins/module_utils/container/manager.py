@@ -453,8 +453,14 @@ def _wait_exit(api, container_id, spec, outcome):
     answer = api.wait(container_id)
     code = answer.get("StatusCode") if isinstance(answer, dict) else answer
     if spec.output_logs:
-        outcome["output"] = api.logs(container_id, stdout=True, stderr=True).decode("utf-8", "replace")
-    if spec.cleanup:
+        # With auto_remove the engine may already have removed the container and its logs.
+        logs = or_none(api.logs, container_id, stdout=True, stderr=True)
+        outcome["output"] = (logs or b"").decode("utf-8", "replace")
+    if spec.auto_remove:
+        # The engine removes it itself: a removal of ours would race with its own ("already in progress").
+        or_none(api.wait, container_id, condition="removed")
+        outcome["removed"] = True
+    elif spec.cleanup:
         api.remove_container(container_id, v=not spec.keep_volumes, force=True)
         outcome["removed"] = True
     if code:
@@ -519,12 +525,17 @@ def execute(api, spec, inspect, the_plan, ctx=None, outcome=None):
 
 
 def resolve_network_peer(api, spec):
-    """The ID of the container whose network namespace ``network_mode: container:NAME`` shares."""
-    mode = spec.network_mode or ""
-    if mode.startswith("container:"):
-        peer = inspect_container(api, mode.split(":", 1)[1])
-        return (peer or {}).get("Id")
-    return None
+    """``{NAME: ID}`` of the containers whose namespaces ``network_mode``/``ipc_mode``/``pid_mode:
+    container:NAME`` share (the engine stores the ID)."""
+    peers = {}
+    for key in ("network_mode", "ipc_mode", "pid_mode"):
+        mode = spec.values.get(key) or ""
+        if mode.startswith("container:") and mode.split(":", 1)[1] not in peers:
+            name = mode.split(":", 1)[1]
+            peer = inspect_container(api, name)
+            if peer is not None:
+                peers[name] = peer.get("Id")
+    return peers
 
 
 def wait_removed(reader, spec, inspect):

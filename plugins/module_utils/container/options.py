@@ -46,15 +46,19 @@ COMPARISONS = ("strict", "ignore", "allow_more_present")
 class Option(object):
     """One container option (see the module docstring for the fields)."""
 
-    def __init__(self, name, spec, parse=None, put=None, read=None, kind=None, compare="strict", live=None,
-                 live_zero=True, show=None):
+    def __init__(self, name, spec, parse=None, put=None, read=None, kind=None, compare=None, live=None,
+                 live_zero=True, show=None, elements=None):
         self.name = name
         self.spec = spec
         self.parse = parse or _default_parser(spec)
         self.put = put
         self.read = read
         self.kind = kind or {"list": "list", "dict": "dict"}.get(spec.get("type"), "value")
-        self.compare = compare
+        # community.docker's defaults: single values and ordered lists strict; sets and dicts
+        # allow_more_present (what the container has beyond the task does not change it).
+        self.compare = compare or ("allow_more_present" if self.kind in ("set", "dict") else "strict")
+        # The members of a "set" value, for the comparison (most values are already a list).
+        self.elements = elements or (lambda value: list(value or []))
         self.live = live
         # False when the engine's update reads 0 / "" as "leave as is": going back to
         # that value then needs a new container.
@@ -103,8 +107,9 @@ def host(name, key, spec, parse=None, empty=None, **kwargs):
     """An option stored as ``HostConfig[key]``; ``empty`` is what the engine shows when it is unset."""
     if empty is None:
         empty = {"list": [], "dict": {}, "bool": False, "int": 0}.get(spec.get("type"), "")
-    return Option(name, spec, parse=parse, put=_section_writer("HostConfig", key),
-                  read=_section_reader("HostConfig", key, empty), **kwargs)
+    read = kwargs.pop("read", None) or _section_reader("HostConfig", key, empty)
+    put = kwargs.pop("put", None) or _section_writer("HostConfig", key)
+    return Option(name, spec, parse=parse, put=put, read=read, **kwargs)
 
 
 def config(name, key, spec, parse=None, empty=None, **kwargs):
@@ -132,7 +137,7 @@ def throttle(name, key, text):
     return host(name, key, dict(
         type="list", elements="dict", description=doc(text),
         options=dict(path=dict(type="str", required=True, description=doc("Device path on the host.")), rate=rate)),
-        parse=_parse_throttle)
+        parse=_parse_throttle, kind="set")
 
 
 # --------------------------------------------------------------------------- parsers that need a row's context
@@ -166,8 +171,11 @@ def _read_restart_policy(inspect, ctx):
 
 
 def _command_parser(value, params, name):
-    if params.get("command_handling") == "compatibility" and isinstance(value, (list, tuple)):
-        value = " ".join(str(v) for v in value)
+    if params.get("command_handling") == "compatibility":
+        if not value:
+            return None  # an empty command or entrypoint means "the image's", as it always did
+        if isinstance(value, (list, tuple)):
+            value = " ".join(str(v) for v in value)
     return values.command(value, name)
 
 
@@ -281,15 +289,27 @@ def _read_networks(inspect, ctx):
     return forms.networks_from_engine(inspect, ctx.wanted_networks)
 
 
+def _peer_mode(mode, wanted, ctx):
+    """The engine stores ``container:<id>`` for ``container:<name>``: compare by the peer's ID."""
+    if wanted.startswith("container:") and mode.startswith("container:"):
+        peer_id = ctx.peers.get(wanted.split(":", 1)[1])
+        if peer_id and mode == "container:" + peer_id:
+            return wanted
+    return mode
+
+
 def _read_network_mode(inspect, ctx):
     mode = (inspect.get("HostConfig") or {}).get("NetworkMode") or "default"
     wanted = ctx.network_mode or ""
     if mode == "default" and wanted == "bridge":
         return "bridge"
-    # The engine stores `container:<id>` for `container:<name>`: compare by the peer's ID.
-    if ctx.network_peer_id and wanted.startswith("container:") and mode == "container:" + ctx.network_peer_id:
-        return wanted
-    return mode
+    return _peer_mode(mode, wanted, ctx)
+
+
+def _read_namespace_mode(option, key):
+    def read(inspect, ctx):
+        return _peer_mode((inspect.get("HostConfig") or {}).get(key) or "", ctx.wanted_modes.get(option, ""), ctx)
+    return read
 
 
 def _parse_healthcheck(value, params, name):
@@ -333,6 +353,14 @@ def _read_log_options(inspect, ctx):
 
 def _parse_caps(value, params, name):
     return forms.parse_capabilities(value, name)
+
+
+def _put_caps(key):
+    # The names as `docker run --cap-add` writes them (NET_ADMIN, not CAP_NET_ADMIN): inspect then shows what
+    # the CLI and community.docker show for the same task.
+    def put(request, value, ctx):
+        request["HostConfig"][key] = [cap[len("CAP_"):] if cap.startswith("CAP_") else cap for cap in value]
+    return put
 
 
 def _read_caps(key):
@@ -406,7 +434,27 @@ def _read_pids_limit(inspect, ctx):
 
 
 def _parse_memory_swap(value, params, name):
+    if isinstance(value, str) and value.strip().lower() == "unlimited":
+        return -1
     return values.size_or_unlimited(value, name)
+
+
+PULL_CHOICES = ("missing", "always", "never")
+
+
+def _parse_pull(value, params, name):
+    # community.docker's older boolean form: true pulls every run, false only when missing.
+    if isinstance(value, bool):
+        return "always" if value else "missing"
+    if value not in PULL_CHOICES:
+        raise SpecError("%s %r is not valid. Accepted values: %s (or true = always, false = missing)"
+                        % (name, value, ", ".join(PULL_CHOICES)))
+    return value
+
+
+def _parse_kernel_memory(value, params, name):
+    values.size(value, name)
+    return value
 
 
 def _parse_oom_killer(value, params, name):
@@ -414,11 +462,11 @@ def _parse_oom_killer(value, params, name):
 
 
 def _put_oom_killer(request, value, ctx):
-    request["HostConfig"]["OomKillDisable"] = not value
+    request["HostConfig"]["OomKillDisable"] = value
 
 
 def _read_oom_killer(inspect, ctx):
-    return not (inspect.get("HostConfig") or {}).get("OomKillDisable")
+    return bool((inspect.get("HostConfig") or {}).get("OomKillDisable"))
 
 
 def _parse_swappiness(value, params, name):
@@ -524,16 +572,17 @@ OPTIONS = [
     host("blkio_weight", "BlkioWeight", dict(
         type="int", description=doc("Relative block I/O weight, 10 to 1000. Applied in place.",
                                     "A kernel without the cgroup's blkio weight support discards it (the "
-                                    "engine warns), and the container then always differs.")),
+                                    "engine warns); on a local engine the module sees that, warns, and does not "
+                                    "compare it, so an unchanged task stays unchanged.")),
          parse=lambda value, params, name: values.integer(value, name, minimum=0, maximum=1000),
          live="BlkioWeight", live_zero=False),
     host("cap_drop", "CapDrop", dict(
         STRLIST, description=doc("Capabilities to drop, e.g. C(NET_RAW) (with or without C(CAP_); case does not "
                                  "matter). C(ALL) drops every capability.")),
-         parse=_parse_caps, kind="set"),
+         parse=_parse_caps, put=_put_caps("CapDrop"), read=_read_caps("CapDrop"), kind="set"),
     Option("capabilities", dict(
         STRLIST, description=doc("Capabilities to add, e.g. C(NET_ADMIN), C(SYS_TIME) (C(docker run --cap-add)).")),
-        parse=_parse_caps, put=_section_writer("HostConfig", "CapAdd"), read=_read_caps("CapAdd"), kind="set"),
+        parse=_parse_caps, put=_put_caps("CapAdd"), read=_read_caps("CapAdd"), kind="set"),
     host("cgroup_parent", "CgroupParent", dict(type="str", description=doc("Parent cgroup of the container."))),
     host("cgroupns_mode", "CgroupnsMode", dict(
         type="str", choices=["private", "host"], description=doc("Cgroup namespace: C(private) or C(host).")),
@@ -550,9 +599,16 @@ OPTIONS = [
                                        "items with spaces and splits the result like a shell (older behaviour)."))),
     steer("comparisons", dict(type="dict", description=doc(
         "How an option is compared with the container: C(strict) (any difference changes the container), "
-        "C(ignore), or C(allow_more_present) (lists and dicts: the container may have more). Keys are option "
+        "C(ignore), or C(allow_more_present) (sets and dicts: the container may have more). Keys are option "
         "names; C(*) sets C(strict) or C(ignore) for every option not named. Only options that are given are "
-        "compared. O(stop_timeout) is C(ignore) unless named here; O(networks) is C(allow_more_present).")),
+        "compared.",
+        "The defaults are community.docker's: single values and ordered lists (O(command), O(entrypoint), "
+        "O(dns_servers), O(dns_search_domains), O(device_cgroup_rules)) are C(strict); sets and dicts (O(env), "
+        "O(labels), O(published_ports), O(volumes), O(mounts), O(ulimits), O(devices), ...) are "
+        "C(allow_more_present), so an entry removed from the task stays on the container; O(stop_timeout) is "
+        "C(ignore).",
+        "For strict desired state (an entry removed from the task is removed from the container, by a "
+        "recreate), use C(comparisons: {'*': strict}) or name the options.")),
         parse=_parse_comparisons),
     steer("container_default_behavior", dict(
         type="str", choices=["compatibility", "no_defaults"], default="no_defaults", description=doc(
@@ -585,7 +641,7 @@ OPTIONS = [
         "C(false) waits until the started container exits and fails when it exits non-zero; with "
         "O(output_logs) its output is returned in the C(Output) key of the returned container."))),
     host("device_cgroup_rules", "DeviceCgroupRules", dict(STRLIST, description=doc(
-        "Rules for the devices cgroup, e.g. C(c 1:3 mr).")), kind="set"),
+        "Rules for the devices cgroup, e.g. C(c 1:3 mr), in order.")), kind="list"),
     throttle("device_read_bps", "BlkioDeviceReadBps", "Read rate limits per device."),
     throttle("device_read_iops", "BlkioDeviceReadIOps", "Read operations per second limits per device."),
     Option("device_requests", dict(
@@ -598,14 +654,14 @@ OPTIONS = [
             options=dict(type="dict", description=doc("Driver options."))),
         description=doc("Device requests (GPUs), as C(docker run --gpus).")),
         parse=_parse_device_requests, put=_section_writer("HostConfig", "DeviceRequests"),
-        read=_read_device_requests),
+        read=_read_device_requests, kind="set"),
     throttle("device_write_bps", "BlkioDeviceWriteBps", "Write rate limits per device."),
     throttle("device_write_iops", "BlkioDeviceWriteIOps", "Write operations per second limits per device."),
     host("devices", "Devices", dict(STRLIST, description=doc(
         "Host devices, C(HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]]) with PERMISSIONS from C(rwm) "
-        "(e.g. C(/dev/fuse), C(/dev/sda:/dev/xvda:rwm)).")), parse=_parse_devices),
+        "(e.g. C(/dev/fuse), C(/dev/sda:/dev/xvda:rwm)).")), parse=_parse_devices, kind="set"),
     host("dns_opts", "DnsOptions", dict(STRLIST, description=doc("Resolver options, e.g. C(ndots:2).")),
-         kind="list"),
+         kind="set"),
     host("dns_search_domains", "DnsSearch", dict(STRLIST, description=doc("DNS search domains."))),
     host("dns_servers", "Dns", dict(STRLIST, description=doc("DNS servers (IP addresses), in order.")),
          parse=_parse_ips),
@@ -615,8 +671,9 @@ OPTIONS = [
            kind="list"),
     Option("env", dict(type="dict", description=doc(
         "Environment variables. Values are strings; numbers are converted, booleans must be quoted.",
-        "Compared with the container's whole environment, less the variables the image itself sets: a variable "
-        "removed from O(env) is noticed.")),
+        "Compared with the container's environment, less the variables the image itself sets. By default "
+        "(C(allow_more_present)) a variable removed from O(env) stays; with C(comparisons: {env: strict}) it is "
+        "noticed and the container recreated without it.")),
         parse=_parse_env, put=_put_env, read=_read_env, kind="dict"),
     steer("env_file", dict(type="path", description=doc(
         "File on the managed host with C(KEY=VALUE) lines (C(#) comments), read before O(env); O(env) wins.")),
@@ -676,7 +733,11 @@ OPTIONS = [
            empty=False),
     host("ipc_mode", "IpcMode", dict(type="str", description=doc(
         "IPC namespace: C(private), C(shareable), C(host), C(none) or C(container:NAME).")),
-        parse=_parse_mode),
+        parse=_parse_mode, read=_read_namespace_mode("ipc_mode", "IpcMode")),
+    steer("kernel_memory", dict(type="str", description=doc(
+        "Accepted for community.docker playbooks and ignored, with a warning: engines since API 1.42 no longer "
+        "set kernel memory limits, and older ones only warn that it is deprecated. A size if given.")),
+        parse=_parse_kernel_memory),
     steer("keep_volumes", dict(type="bool", default=True, description=doc(
         "C(false) also removes the container's anonymous volumes when it is removed. Named volumes are never "
         "removed."))),
@@ -684,8 +745,9 @@ OPTIONS = [
         "Signal sent by O(force_kill) (default C(SIGKILL)).")), parse=_parse_signal),
     Option("labels", dict(type="dict", description=doc(
         "Labels. Compared with the container's labels, less those the image sets (see O(image_label_mismatch)) "
-        "and this collection's own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as): a "
-        "label removed from O(labels) is noticed.")),
+        "and this collection's own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as). By "
+        "default (C(allow_more_present)) a label removed from O(labels) stays; with C(comparisons: {labels: strict}) "
+        "it is noticed.")),
         put=_put_labels, read=_read_labels, kind="dict"),
     Option("links", dict(STRLIST, description=doc(
         "Legacy links to other containers, C(NAME) or C(NAME:ALIAS) (default bridge only).")),
@@ -703,7 +765,8 @@ OPTIONS = [
     host("memory_reservation", "MemoryReservation", dict(type="str", description=doc(
         "Soft memory limit, a size. Applied in place.")), parse=_size, live="MemoryReservation", empty=0),
     host("memory_swap", "MemorySwap", dict(type="str", description=doc(
-        "Memory plus swap limit, a size, or C(-1) for unlimited swap; at least O(memory). Applied in place.")),
+        "Memory plus swap limit, a size, or C(-1) / C(unlimited) for unlimited swap; at least O(memory). Applied "
+        "in place.")),
         parse=_parse_memory_swap, live="MemorySwap", live_zero=False, empty=0),
     Option("memory_swappiness", dict(type="int", description=doc(
         "Swappiness 0-100; C(-1) keeps the host's.")), parse=_parse_swappiness, put=_put_swappiness,
@@ -728,7 +791,7 @@ OPTIONS = [
             tmpfs_size=dict(type="str", description=doc("Size of a C(tmpfs) mount, e.g. C(64m).")),
             tmpfs_mode=dict(type="str", description=doc("Mode of a C(tmpfs) mount, octal, e.g. C(1777)."))),
         description=doc("Mounts in the engine's C(--mount) form.")),
-        parse=_parse_mounts, put=_put_mounts, read=_read_mounts),
+        parse=_parse_mounts, put=_put_mounts, read=_read_mounts, kind="set"),
     steer("name", dict(type="str", required=True, description=doc(
         "Name of the container. 2 or more of C([a-zA-Z0-9_.-]), starting with a letter or digit; no slashes.")),
         parse=_parse_name),
@@ -755,7 +818,8 @@ OPTIONS = [
         "Accepted for compatibility with community.docker; containers with O(networks) are always created as "
         "C(docker run --network) does (not on the default bridge)."))),
     Option("oom_killer", dict(type="bool", description=doc(
-        "C(false) disables the kernel's OOM killer for the container.")), parse=_parse_oom_killer,
+        "Whether to B(disable) the kernel's OOM killer for the container: C(true) disables it "
+        "(C(docker run --oom-kill-disable)), as in community.docker, whose name this is.")), parse=_parse_oom_killer,
         put=_put_oom_killer, read=_read_oom_killer),
     host("oom_score_adj", "OomScoreAdj", dict(type="int", description=doc("OOM score adjustment, -1000 to 1000.")),
          parse=lambda value, params, name: values.integer(value, name, minimum=-1000, maximum=1000)),
@@ -764,7 +828,7 @@ OPTIONS = [
     steer("paused", dict(type="bool", description=doc(
         "C(true) pauses the running container (C(docker pause)), C(false) unpauses it. Applied in place."))),
     host("pid_mode", "PidMode", dict(type="str", description=doc("PID namespace: C(host) or C(container:NAME).")),
-         parse=_parse_mode),
+         parse=_parse_mode, read=_read_namespace_mode("pid_mode", "PidMode")),
     host("pids_limit", "PidsLimit", dict(type="int", description=doc(
         "Most processes the container may have; C(0) or C(-1) is unlimited. Applied in place.")),
         parse=_parse_pids_limit, live="PidsLimit"),
@@ -781,10 +845,12 @@ OPTIONS = [
             "C(127.0.0.1:53:53/udp), C(127.0.0.1::80) (host port chosen by the engine), C(9000-9001:9000-9001). "
             "Protocol C(tcp) (default), C(udp) or C(sctp). IPv6 host addresses go in brackets, C([::1]:80:80).")),
            parse=_parse_ports, put=_put_ports, read=_read_ports, kind="dict", show=forms.format_ports),
-    steer("pull", dict(type="str", choices=["missing", "always", "never"], default="missing", description=doc(
+    steer("pull", dict(type="raw", default="missing", description=doc(
         "C(missing) pulls the image only when it is not on the host.",
         "C(always) pulls it on every run (the container is recreated only when the image ID changed).",
-        "C(never) never pulls; a missing image is an error and nothing is changed."))),
+        "C(never) never pulls; a missing image is an error and nothing is changed.",
+        "The booleans of older community.docker releases are accepted: C(true) is C(always), C(false) is "
+        "C(missing).")), parse=_parse_pull),
     steer("pull_check_mode_behavior", dict(
         type="str", choices=["image_not_present", "always"], default="image_not_present", description=doc(
             "In check mode with O(pull=always): C(image_not_present) reports a pull only when the image is not "
@@ -844,7 +910,7 @@ OPTIONS = [
     config("tty", "Tty", dict(type="bool", description=doc("Allocate a pseudo-TTY.")), empty=False),
     Option("ulimits", dict(STRLIST, description=doc(
         "Resource limits, C(NAME:SOFT[:HARD]) (e.g. C(nofile:1024:2048)).")), parse=_parse_ulimits,
-        put=_section_writer("HostConfig", "Ulimits"), read=_read_ulimits),
+        put=_section_writer("HostConfig", "Ulimits"), read=_read_ulimits, kind="set"),
     config("user", "User", dict(type="str", description=doc(
         "User (and group) the process runs as, C(name), C(uid) or C(uid:gid).")), empty=""),
     host("userns_mode", "UsernsMode", dict(type="str", description=doc("User namespace mode, e.g. C(host).")),
@@ -857,7 +923,8 @@ OPTIONS = [
         "Volumes as C(CONTAINER_PATH) (anonymous volume), C(VOLUME_NAME:CONTAINER_PATH[:MODE]) (named volume) or "
         "C(/HOST_PATH:CONTAINER_PATH[:MODE]) (bind mount). MODE is a comma list of C(ro), C(rw), C(z), C(Z), "
         "C(nocopy) and propagation flags.")),
-        parse=_parse_volumes, put=_put_volumes, read=_read_volumes, show=_show_volumes),
+        parse=_parse_volumes, put=_put_volumes, read=_read_volumes, show=_show_volumes, kind="set",
+        elements=lambda value: _show_volumes(value or ([], []))),
     host("volumes_from", "VolumesFrom", dict(STRLIST, description=doc(
         "Containers to take volumes from, C(NAME[:ro|rw]).")), kind="set"),
     config("working_dir", "WorkingDir", dict(type="str", description=doc("Working directory of the process."))),

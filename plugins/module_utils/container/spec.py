@@ -15,9 +15,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
 from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
+from ansible_collections.dockyard.docker.plugins.module_utils.engine_address import EngineAddressError, parse_engine_address
 from ansible_collections.dockyard.docker.plugins.module_utils.container.options import (
     BY_NAME,
     COMPARISONS,
@@ -90,7 +92,7 @@ class Difference(object):
 class Context(object):
     """What a comparison needs besides the two values: the image's own settings and the peers."""
 
-    def __init__(self, spec, image=None, network_peer_id=None):
+    def __init__(self, spec, image=None, peers=None):
         image_config = (image or {}).get("Config") or {}
         self.image_env = forms.env_from_engine(image_config.get("Env"))
         self.image_exposed = sorted(image_config.get("ExposedPorts") or {})
@@ -104,13 +106,15 @@ class Context(object):
         self.wanted_networks = spec.values.get("networks") or []
         self.wanted_healthcheck_keys = sorted(spec.values.get("healthcheck") or {})
         self.network_mode = spec.values.get("network_mode")
-        self.network_peer_id = network_peer_id
+        # ``container:NAME`` modes (network, IPC, PID): the engine stores the peer's ID; NAME -> ID.
+        self.peers = peers or {}
+        self.wanted_modes = dict((key, spec.values.get(key) or "") for key in ("network_mode", "ipc_mode", "pid_mode"))
 
 
 def _differs(option, mode, want, have):
     if option.kind == "set":
-        want = sorted(want or [], key=repr)
-        have = sorted(have or [], key=repr)
+        want = sorted(option.elements(want), key=repr)
+        have = sorted(option.elements(have), key=repr)
     if mode == "allow_more_present":
         if option.kind == "dict":
             return any(key not in (have or {}) or have[key] != val for key, val in (want or {}).items())
@@ -189,6 +193,20 @@ class ContainerSpec(object):
             self.values.setdefault("env", {})
         self.comparisons = parse_comparisons(params.get("comparisons"))
         self._check_together()
+        # For the module to pass on (module.warn): accepted options that have no effect.
+        self.warnings = []
+        if self.values.get("kernel_memory") is not None:
+            self.warnings.append("container %s: kernel_memory is ignored (the engine no longer sets kernel memory "
+                                 "limits); remove it from the task" % self.values.get("name", "?"))
+        self.discarded = set()
+
+    def skip_what_the_engine_discards(self, docker_host, cgroup_root=None):
+        """Options the local engine's kernel discards (it warns and stores nothing): still sent, never compared,
+        so an unchanged task stays unchanged.  The modules call this once they know the engine's address."""
+        if self.values.get("blkio_weight") and blkio_weight_discarded(docker_host, cgroup_root):
+            self.discarded.add("blkio_weight")
+            self.warnings.append("container %s: this host's kernel has no block I/O weight support, so the engine "
+                                 "discards blkio_weight; it is not compared" % self.values.get("name", "?"))
 
     def _check_together(self):
         v = self.values
@@ -230,6 +248,8 @@ class ContainerSpec(object):
 
     def mode(self, name):
         """The comparison mode of an option: ``comparisons``, else the table's default."""
+        if name in self.discarded:
+            return "ignore"
         if name in self.comparisons:
             return self.comparisons[name]
         option = BY_NAME.get(name)
@@ -333,6 +353,29 @@ def _reference(ref):
         return ref
     last = ref.rsplit("/", 1)[-1]
     return ref if ":" in last else ref + ":latest"
+
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+BLKIO_WEIGHT_FILES = ("blkio/blkio.weight", "blkio/blkio.bfq.weight", "io.weight", "io.bfq.weight")
+
+
+def blkio_weight_discarded(docker_host, cgroup_root=None):
+    """True when the engine is this host's and its kernel has no block I/O weight control (cgroup v1 or v2).
+
+    Only a local engine can be judged (the module runs on its host); for any other, or when the cgroup
+    filesystem cannot be read, the answer is False and the option is compared as usual.
+    """
+    if docker_host:
+        try:
+            if parse_engine_address(docker_host).scheme != "unix":
+                return False
+        except EngineAddressError:
+            return False  # the connection refuses it with its own message
+    root = cgroup_root or CGROUP_ROOT
+    if not os.path.isdir(root) or not (os.path.isdir(os.path.join(root, "blkio"))
+                                       or os.path.exists(os.path.join(root, "cgroup.controllers"))):
+        return False
+    return not any(os.path.exists(os.path.join(root, name)) for name in BLKIO_WEIGHT_FILES)
 
 
 def parse_spec(params):

@@ -50,6 +50,7 @@ ROLLBACK_FAILURE_ACTIONS = ("continue", "pause")
 ORDERS = ("stop-first", "start-first")
 RESTART_CONDITIONS = ("none", "on-failure", "any")
 MOUNT_TYPES = ("volume", "bind", "tmpfs")
+PROPAGATIONS = ("private", "rprivate", "shared", "rshared", "slave", "rslave")
 
 # Paths whose value is a user map: compared and replaced as a whole.
 MAP_PATHS = (
@@ -72,6 +73,8 @@ UNORDERED_PATHS = {
     "TaskTemplate.ContainerSpec.Groups": None,
     "TaskTemplate.ContainerSpec.Hosts": None,
     "TaskTemplate.ContainerSpec.Ulimits": "Name",
+    "TaskTemplate.ContainerSpec.DNSConfig.Options": None,
+    "TaskTemplate.ContainerSpec.Mounts": "Target",
 }
 
 
@@ -94,6 +97,8 @@ def _env_list(env, env_files=None):
 
 
 def _command(value, option):
+    if value is not None and not isinstance(value, (str, list, tuple)):
+        raise SpecError("%s must be a string or a list of strings, got %r" % (option, value))
     return values.command(value, option)
 
 
@@ -172,13 +177,30 @@ def _resource_block(value, option):
     return out
 
 
-def _resources(value):
-    if value is None:
+def _resources(value, limits=None, reservations=None):
+    """``resources: {limits, reservations}``, or community.docker's top-level ``limits``/``reservations``."""
+    value = dict(value or {})
+    for key, given in (("limits", limits), ("reservations", reservations)):
+        if given is not None:
+            if value.get(key) is not None:
+                raise SpecError("%s and resources.%s are the same setting: give one of them" % (key, key))
+            value[key] = given
+    if not value:
         return None
     out = {}
     _put(out, "Limits", _resource_block(value.get("limits"), "resources.limits"))
     _put(out, "Reservations", _resource_block(value.get("reservations"), "resources.reservations"))
     return out
+
+
+def _driver_config(mount, where):
+    """community.docker's ``driver_config: {name, options}`` is ``driver`` + ``driver_opts`` here."""
+    config = mount.get("driver_config")
+    if not config:
+        return mount
+    if mount.get("driver") or mount.get("driver_opts"):
+        raise SpecError("%s: driver_config and driver/driver_opts are the same setting: give one of them" % where)
+    return dict(mount, driver=config.get("name"), driver_opts=config.get("options"))
 
 
 def _mounts(value):
@@ -187,6 +209,7 @@ def _mounts(value):
     out = []
     for index, mount in enumerate(value):
         where = "mounts[%d]" % index
+        mount = _driver_config(mount, where)
         mtype = _choice(mount.get("type") or "volume", MOUNT_TYPES, where + ".type")
         target = mount.get("target")
         if not target:
@@ -195,16 +218,23 @@ def _mounts(value):
         item = {"Type": mtype, "Target": target}
         if mtype == "bind" and not source:
             raise SpecError("%s: a bind mount needs source (a path on every node)" % where)
-        if mtype == "tmpfs" and source:
-            raise SpecError("%s: a tmpfs mount takes no source" % where)
+        if mtype != "bind" and mount.get("propagation"):
+            raise SpecError("%s: propagation applies to type bind only" % where)
+        if mtype != "volume" and mount.get("no_copy") is not None:
+            raise SpecError("%s: no_copy applies to type volume only" % where)
         if mtype != "volume" and (mount.get("driver") or mount.get("driver_opts") or mount.get("labels")):
             raise SpecError("%s: driver, driver_opts and labels apply to type volume only" % where)
         if mtype != "tmpfs" and (mount.get("tmpfs_size") is not None or mount.get("tmpfs_mode") is not None):
             raise SpecError("%s: tmpfs_size and tmpfs_mode apply to type tmpfs only" % where)
         _put(item, "Source", source)
         item["ReadOnly"] = bool(mount.get("readonly"))
-        if mtype == "volume" and (mount.get("driver") or mount.get("driver_opts") or mount.get("labels")):
+        if mount.get("propagation"):
+            item["BindOptions"] = {"Propagation": _choice(mount["propagation"], PROPAGATIONS, where + ".propagation")}
+        if mtype == "volume" and (mount.get("driver") or mount.get("driver_opts") or mount.get("labels")
+                                  or mount.get("no_copy")):
             vol = {}
+            if mount.get("no_copy"):
+                vol["NoCopy"] = True
             if mount.get("driver") or mount.get("driver_opts"):
                 driver = {"Name": mount.get("driver") or "local"}
                 _put(driver, "Options", _str_map(mount.get("driver_opts"), where + ".driver_opts"))
@@ -238,6 +268,12 @@ def _references(value, kind, ids):
         name = ref.get(name_key)
         if not name:
             raise SpecError("%s.%s is required" % (where, name_key))
+        given_id = ref.get("%s_id" % kind)
+        if given_id and ids.get(name, given_id) != given_id:
+            raise SpecError("%s: %s_id %s is not the ID of %s %r (%s); leave %s_id out, the name is enough"
+                            % (where, kind, given_id, kind, name, ids[name], kind))
+        if given_id and name not in ids:
+            ids = dict(ids, **{name: given_id})
         if name not in ids:
             raise SpecError("%s: %s %r does not exist in the swarm; create it first (dockyard.docker.swarm_%s)"
                             % (where, kind, name, kind))
@@ -442,7 +478,7 @@ def build_spec(params, network_ids=None, secret_ids=None, config_ids=None):
     _put(task, "LogDriver", _logging(params.get("logging")))
     _put(task, "RestartPolicy", _restart_config(params.get("restart_config")))
     _put(task, "Placement", _placement(params.get("placement")))
-    _put(task, "Resources", _resources(params.get("resources")))
+    _put(task, "Resources", _resources(params.get("resources"), params.get("limits"), params.get("reservations")))
     _put(task, "Networks", _networks(params.get("networks"), network_ids or {}))
     spec["TaskTemplate"] = task
     _put(spec, "Mode", validate_mode(params))

@@ -156,3 +156,23 @@ def test_external_objects_keep_their_names():
     assert web["secrets"] == [{"secret_name": "tls", "filename": "tls"}]
     assert web["mounts"] == [{"type": "volume", "target": "/d", "readonly": False, "source": "nfs-data"}]
     assert loaded.networks["edge"]["external"] and loaded.secrets["tls"]["external"]
+
+
+@pytest.mark.parametrize("stack,compose,services", [
+    ("app", "app.yml", ["web", "db"]),
+    ("cli3", "cli3.yml", ["g"]),
+])
+def test_privileges_are_written_as_docker_stack_deploy_writes_them(stack, compose, services):
+    from ansible_collections.dockyard.docker.plugins.module_utils.compose.stack import with_cli_privileges
+
+    cli = json.loads(golden("cli_specs.json"))
+    files = {"/srv/%s" % compose: golden(compose), "/srv/pw.txt": "secret\n"}
+    loaded = load_stack(stack, ["/srv/%s" % compose], read=reader(files))
+    for key in services:
+        current = cli["%s_%s" % (stack, key)]
+        secrets, configs, targets = cli_ids(current)
+        networks = dict((n["name"], target) for n, target in zip(loaded.services[key]["networks"], targets))
+        desired = with_cli_privileges(build_spec(loaded.services[key], network_ids=networks, secret_ids=secrets,
+                                                 config_ids=configs))
+        assert desired["TaskTemplate"]["ContainerSpec"]["Privileges"] == \
+            current["TaskTemplate"]["ContainerSpec"]["Privileges"]

@@ -321,3 +321,38 @@ def test_a_run_that_waited_for_the_lock_plans_again_and_changes_nothing():
     assert result["changed"] is False and result["actions"] == []
     after_lock = api.calls[api.calls.index(("lock",)):]
     assert [c[0] for c in after_lock[1:]] == ["inspect_container", "inspect_container"], "only reads after the wait"
+
+
+class _AutoRemovingEngine(object):
+    """After the process exits the engine removes the container itself (auto_remove): a removal of ours conflicts.
+
+    A fake, because a real engine only shows this race by chance (see the options scenario for the real run).
+    """
+
+    def __init__(self):
+        self.removed = False
+        self.waits = []
+
+    def wait(self, container_id, condition=None):
+        self.waits.append(condition)
+        if condition == "removed":
+            self.removed = True
+        return {"StatusCode": 0}
+
+    def logs(self, container_id, stdout=True, stderr=True):
+        if self.removed:
+            raise NotFound("no such container")
+        return b"hello\n"
+
+    def remove_container(self, container_id, v=False, force=False):
+        raise APIError("removal of container %s is already in progress" % container_id)
+
+
+def test_detach_false_with_auto_remove_and_cleanup_leaves_the_removal_to_the_engine():
+    from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import _wait_exit
+
+    engine = _AutoRemovingEngine()
+    outcome = {}
+    _wait_exit(engine, "c" * 64, spec(auto_remove=True, cleanup=True, detach=False, output_logs=True), outcome)
+    assert outcome == {"output": "hello\n", "removed": True}
+    assert engine.waits == [None, "removed"]

@@ -231,9 +231,12 @@ def test_image_variables_and_labels_are_not_the_users():
     inspect["Config"]["Env"].append("PATH=/bin")
     inspect["Config"]["Labels"]["maintainer"] = "x"
     assert spec.compare(inspect, IMAGE_ID, Context(spec, image)) == []
-    # the user changed PATH by hand earlier and no longer gives it: that is noticed
+    # the user changed PATH by hand earlier and no longer gives it: left alone by default (community.docker's
+    # allow_more_present), noticed with a strict comparison
     inspect["Config"]["Env"] = ["A=1", "PATH=/custom"]
-    assert [d.option for d in spec.compare(inspect, IMAGE_ID, Context(spec, image))] == ["env"]
+    assert spec.compare(inspect, IMAGE_ID, Context(spec, image)) == []
+    strict = parse_spec({"name": "web", "image": "app:1", "env": {"A": "1"}, "comparisons": {"env": "strict"}})
+    assert [d.option for d in strict.compare(inspect, IMAGE_ID, Context(strict, image))] == ["env"]
 
 
 def test_command_string_and_list_are_the_same_command():
@@ -295,3 +298,135 @@ def test_generated_docs_are_in_sync_with_the_table():
         for key in ("type", "elements", "choices"):
             assert top[name].get(key) == items[name].get(key) == role[name].get(key) == entry.get(key), (name, key)
         assert top[name].get("aliases") == items[name].get("aliases") == entry.get("aliases"), name
+
+
+# community.docker's docker_container compares sets and dicts as allow_more_present, single values and ordered
+# lists strictly, stop_timeout not at all: a task moved over from it must report the same `changed`.
+COMMUNITY_ALLOW_MORE_PRESENT = {
+    "cap_drop", "capabilities", "device_read_bps", "device_read_iops", "device_requests", "device_write_bps",
+    "device_write_iops", "devices", "dns_opts", "env", "etc_hosts", "exposed_ports", "groups", "healthcheck",
+    "labels", "links", "log_options", "mounts", "networks", "published_ports", "security_opts", "storage_opts",
+    "sysctls", "tmpfs", "ulimits", "volumes", "volumes_from",
+}
+
+
+@pytest.mark.parametrize("option", [o for o in OPTIONS if o.comparable], ids=lambda o: o.name)
+def test_default_comparison_is_community_dockers(option):
+    expected = ("ignore" if option.name == "stop_timeout" else
+                "allow_more_present" if option.name in COMMUNITY_ALLOW_MORE_PRESENT else "strict")
+    assert option.compare == expected
+
+
+@pytest.mark.parametrize("name, given, more", [
+    ("devices", ["/dev/null", "/dev/zero"], ["/dev/zero", "/dev/null"]),
+    ("dns_opts", ["ndots:2", "timeout:1"], ["timeout:1", "ndots:2"]),
+    ("ulimits", ["nofile:1024:2048", "nproc:64"], ["nproc:64", "nofile:1024:2048"]),
+])
+def test_the_same_set_in_another_order_is_no_difference(name, given, more):
+    created = parse_spec({"name": "web", "image": "app:1", name: given}).create_request()[0]
+    spec = parse_spec({"name": "web", "image": "app:1", name: more, "comparisons": {name: "strict"}})
+    assert spec.compare(engine_inspect(created), IMAGE_ID, Context(spec)) == []
+
+
+@pytest.mark.parametrize("name, given, fewer", [
+    ("published_ports", ["8080:80", "8443:443"], ["8080:80"]),
+    ("volumes", ["data:/data", "logs:/logs"], ["data:/data"]),
+    ("env", {"A": "1", "B": "2"}, {"A": "1"}),
+    ("ulimits", ["nofile:1024:2048", "nproc:64"], ["nproc:64"]),
+])
+def test_an_entry_removed_from_the_task_stays_unless_strict(name, given, fewer):
+    created = parse_spec({"name": "web", "image": "app:1", name: given}).create_request()[0]
+    relaxed = parse_spec({"name": "web", "image": "app:1", name: fewer})
+    assert relaxed.compare(engine_inspect(created), IMAGE_ID, Context(relaxed)) == []
+    strict = parse_spec({"name": "web", "image": "app:1", name: fewer, "comparisons": {"*": "strict"}})
+    assert [d.option for d in strict.compare(engine_inspect(created), IMAGE_ID, Context(strict))] == [name]
+
+
+@pytest.mark.parametrize("name", ["command", "entrypoint"])
+@pytest.mark.parametrize("empty", [[], ""])
+def test_an_empty_command_in_compatibility_handling_is_the_images_and_never_differs(name, empty):
+    spec = parse_spec({"name": "web", "image": "app:1", name: empty, "command_handling": "compatibility"})
+    assert name not in spec.values
+    inspect = engine_inspect(parse_spec({"name": "web", "image": "app:1"}).create_request()[0])
+    inspect["Config"]["Cmd"], inspect["Config"]["Entrypoint"] = ["nginx", "-g", "daemon off;"], ["/entry.sh"]
+    assert spec.compare(inspect, IMAGE_ID, Context(spec)) == []
+
+
+@pytest.mark.parametrize("given, expected", [("unlimited", -1), ("-1", -1), (-1, -1), ("1g", 1024 ** 3)])
+def test_memory_swap_unlimited(given, expected):
+    assert parse_spec({"name": "web", "memory": "512m", "memory_swap": given}).values["memory_swap"] == expected
+
+
+@pytest.mark.parametrize("given, expected", [(True, "always"), (False, "missing"), ("never", "never")])
+def test_pull_accepts_community_booleans(given, expected):
+    assert parse_spec({"name": "web", "image": "app:1", "pull": given}).pull == expected
+
+
+def test_pull_refuses_other_values_naming_the_choices():
+    with pytest.raises(SpecError, match="pull 'sometimes' is not valid. Accepted values: missing, always, never"):
+        parse_spec({"name": "web", "image": "app:1", "pull": "sometimes"})
+
+
+def test_kernel_memory_is_accepted_ignored_and_warned_about():
+    spec = parse_spec({"name": "web", "image": "app:1", "kernel_memory": "64m"})
+    body = spec.create_request()[0]
+    assert "KernelMemory" not in body.get("HostConfig", {})
+    assert [w for w in spec.warnings if "kernel_memory is ignored" in w]
+    with pytest.raises(SpecError, match="kernel_memory"):
+        parse_spec({"name": "web", "image": "app:1", "kernel_memory": "lots"})
+
+
+def _cgroup_tree(root, files):
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+    return str(root)
+
+
+@pytest.mark.parametrize("files, discarded", [
+    (["blkio/blkio.throttle.read_bps_device"], True),  # cgroup v1 without a weight file (this lab's kernel)
+    (["blkio/blkio.weight"], False),
+    (["blkio/blkio.bfq.weight"], False),
+    (["cgroup.controllers", "io.max"], True),  # cgroup v2 without io.weight
+    (["cgroup.controllers", "io.weight"], False),
+])
+def test_blkio_weight_the_local_kernel_discards_is_not_compared(tmp_path, files, discarded):
+    root = _cgroup_tree(tmp_path, files)
+    spec = parse_spec({"name": "web", "image": "app:1", "blkio_weight": 500})
+    spec.skip_what_the_engine_discards("unix:///var/run/docker.sock", cgroup_root=root)
+    inspect = engine_inspect(spec.create_request()[0])
+    inspect["HostConfig"]["BlkioWeight"] = 0  # what the engine stores when it discards the weight
+    assert bool(spec.compare(inspect, IMAGE_ID, Context(spec))) is not discarded
+    assert bool(spec.warnings) is discarded
+    assert spec.create_request()[0]["HostConfig"]["BlkioWeight"] == 500  # still sent: the engine decides
+
+
+def test_blkio_weight_of_a_remote_engine_is_always_compared(tmp_path):
+    root = _cgroup_tree(tmp_path, ["blkio/blkio.throttle.read_bps_device"])
+    spec = parse_spec({"name": "web", "image": "app:1", "blkio_weight": 500})
+    spec.skip_what_the_engine_discards("tcp://10.0.0.1:2376", cgroup_root=root)
+    assert not spec.discarded
+
+
+def test_oom_killer_true_disables_the_oom_killer_as_community_docker_means_it():
+    assert parse_spec({"name": "web", "image": "app:1", "oom_killer": True}).create_request()[0][
+        "HostConfig"]["OomKillDisable"] is True
+
+
+def test_capabilities_are_written_as_the_cli_writes_them_and_read_in_either_form():
+    spec = parse_spec({"name": "web", "image": "app:1", "capabilities": ["cap_net_admin", "SYS_TIME"],
+                       "cap_drop": ["CAP_NET_RAW"]})
+    host_config = spec.create_request()[0]["HostConfig"]
+    assert host_config["CapAdd"] == ["NET_ADMIN", "SYS_TIME"] and host_config["CapDrop"] == ["NET_RAW"]
+    stored = engine_inspect(spec.create_request()[0])
+    stored["HostConfig"]["CapAdd"] = ["CAP_NET_ADMIN", "CAP_SYS_TIME"]  # as older versions of this module wrote
+    assert spec.compare(stored, IMAGE_ID, Context(spec)) == []
+
+
+@pytest.mark.parametrize("host", ["TCP://10.0.0.1:2376", "10.0.0.1:2376", " tcp://h:2376", "ssh://u@h"])
+def test_blkio_weight_of_an_engine_reached_by_any_tcp_spelling_is_compared(tmp_path, host):
+    root = _cgroup_tree(tmp_path, ["blkio/blkio.throttle.read_bps_device"])
+    spec = parse_spec({"name": "web", "image": "app:1", "blkio_weight": 500})
+    spec.skip_what_the_engine_discards(host, cgroup_root=root)
+    assert not spec.discarded

@@ -337,12 +337,15 @@ def test_only_options_the_user_set_are_compared():
     assert diffs({"name": "web", "env": {"A": "1"}, "labels": {"tier": "web"}}, engine_view()) == {}
 
 
-def test_a_variable_or_label_removed_from_the_task_is_noticed():
-    assert diffs({"name": "web", "env": {}}, engine_view()) == {"env": RECREATE}
-    assert diffs({"name": "web", "labels": {}}, engine_view()) == {"labels": RECREATE}
-    # ... unless comparisons allows more on the container
-    assert diffs({"name": "web", "env": {}, "labels": {}, "comparisons": {"env": "allow_more_present",
-                                                                          "labels": "ignore"}}, engine_view()) == {}
+def test_a_variable_or_label_removed_from_the_task_is_left_alone_as_community_docker_does():
+    assert diffs({"name": "web", "env": {}}, engine_view()) == {}
+    assert diffs({"name": "web", "labels": {}}, engine_view()) == {}
+
+
+@pytest.mark.parametrize("comparisons", [{"env": "strict", "labels": "strict"}, {"*": "strict"}])
+def test_strict_comparisons_notice_a_variable_or_label_removed_from_the_task(comparisons):
+    assert diffs({"name": "web", "env": {}, "labels": {}, "comparisons": comparisons},
+                 engine_view()) == {"env": RECREATE, "labels": RECREATE}
 
 
 @pytest.mark.parametrize(
@@ -416,12 +419,21 @@ def _joined(peer_id):
 
 def test_network_mode_container_name_matches_the_peer_id_the_engine_stores():
     spec = parse_spec(dict(name="sidecar", image="img", network_mode="container:web"))
-    ctx = Context(spec, network_peer_id="a" * 64)
+    ctx = Context(spec, peers={"web": "a" * 64})
     assert [d for d in spec.compare(_joined("a" * 64), ctx=ctx) if d.option == "network_mode"] == []
 
 
 def test_network_mode_container_name_differs_when_the_peer_was_replaced():
     spec = parse_spec(dict(name="sidecar", image="img", network_mode="container:web"))
-    ctx = Context(spec, network_peer_id="b" * 64)
+    ctx = Context(spec, peers={"web": "b" * 64})
     diffs = [d for d in spec.compare(_joined("a" * 64), ctx=ctx) if d.option == "network_mode"]
     assert diffs and diffs[0].kind == RECREATE
+
+
+@pytest.mark.parametrize("option, key", [("ipc_mode", "IpcMode"), ("pid_mode", "PidMode")])
+def test_namespace_mode_container_name_matches_the_peer_id_the_engine_stores(option, key):
+    spec = parse_spec({"name": "sidecar", "image": "img", option: "container:web"})
+    joined = {"Config": {"Labels": {}}, "HostConfig": {key: "container:" + "a" * 64}}
+    assert [d for d in spec.compare(joined, ctx=Context(spec, peers={"web": "a" * 64})) if d.option == option] == []
+    replaced = [d for d in spec.compare(joined, ctx=Context(spec, peers={"web": "b" * 64})) if d.option == option]
+    assert replaced and replaced[0].kind == RECREATE
