@@ -81,6 +81,7 @@ def check_keys(data, source):
         if not reader._is_extension(key) and key not in TOP_LEVEL:
             raise ComposeError("%s: %s: not supported by a stack. Supported top-level keys: %s and x-* extensions"
                                % (source, key, ", ".join(TOP_LEVEL)))
+    reader.check_shape(data, reader.DOCUMENT_SHAPE, "")
     services = {} if data.get("services") is None else data["services"]
     if not isinstance(services, dict):
         raise ComposeError("services must be a mapping of service name to its settings")
@@ -92,6 +93,7 @@ def check_keys(data, source):
         hint = " (a stack runs existing images: build and push them with dockyard.docker.image)" \
             if "build" in service else ""
         reader._refuse_unknown(service, SERVICE_KEYS + IGNORED_KEYS, path, hint)
+        reader.check_shape(service, reader.SERVICE_SHAPE, path)
         for key, accepted in (("healthcheck", reader.HEALTHCHECK_KEYS), ("logging", reader.LOGGING_KEYS)):
             if isinstance(service.get(key), dict):
                 reader._refuse_unknown(service[key], accepted, "%s.%s" % (path, key))
@@ -109,6 +111,7 @@ def check_keys(data, source):
         for name, settings in objects.items():
             if settings is not None:
                 reader._refuse_unknown(settings, accepted, "%s.%s" % (section, name))
+                reader.check_shape(settings, reader.OBJECT_SHAPE, "%s.%s" % (section, name))
 
 
 def _check_deploy(deploy, path):

@@ -436,27 +436,13 @@ def env_from_engine(env_list):
 
 
 def read_env_file(path, option="env_file"):
-    """``KEY=VALUE`` lines of an env file (``#`` comments, blank lines and ``export`` allowed) -> dict."""
-    out = {}
+    """An env file on this host -> dict (the rules of :func:`values.parse_env_file`)."""
     try:
         with open(path) as handle:
-            lines = handle.read().splitlines()
-    except (IOError, OSError) as exc:
-        raise SpecError("%s %s cannot be read: %s" % (option, path, exc))
-    for number, line in enumerate(lines, 1):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        if text.startswith("export "):
-            text = text[len("export "):].strip()
-        key, sep, val = text.partition("=")
-        if not sep or not key.strip():
-            raise SpecError("%s %s line %d is not KEY=VALUE: %r" % (option, path, number, line))
-        val = val.strip()
-        if len(val) >= 2 and val[0] == val[-1] and val[0] in "'\"":
-            val = val[1:-1]
-        out[key.strip()] = val
-    return out
+            text = handle.read(values.MAX_ENV_FILE_BYTES + 1)
+    except (IOError, OSError, UnicodeDecodeError) as exc:
+        raise SpecError("%s %s cannot be read: %s" % (option, path, getattr(exc, "strerror", None) or exc))
+    return values.parse_env_file(text, "%s %s" % (option, path))
 
 
 def normalize_capabilities(caps):
