@@ -54,6 +54,12 @@ def shown(value):
     return text if len(text) <= SHOWN else text[:SHOWN] + "...(%d characters)" % len(text)
 
 
+def key_text(key):
+    """A key as it appears in an error's path, cut to :data:`SHOWN` characters."""
+    text = str(key) if not isinstance(key, int) or abs(key) < 10 ** SHOWN else "<a long number>"
+    return text if len(text) <= SHOWN else text[:SHOWN] + "..."
+
+
 def _finite_number(value):
     """An int or float that is not bool, inf or nan -> ``Fraction`` (exact); anything else -> ``None``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -212,7 +218,7 @@ def nonneg_int(value, option):
 
 def choice(value, choices, option):
     if value is not None and value not in choices:
-        raise SpecError("%s %r is not valid. Accepted values: %s" % (option, value, ", ".join(choices)))
+        raise SpecError("%s %s is not valid. Accepted values: %s" % (option, shown(value), ", ".join(choices)))
     return value
 
 
@@ -224,15 +230,36 @@ def boolean(value, option):
         return True
     if text in ("no", "false", "off", "0"):
         return False
-    raise SpecError("%s %r is not a boolean: use true or false" % (option, value))
+    raise SpecError("%s %s is not a boolean: use true or false" % (option, shown(value)))
 
 
 def string(value, option):
     if value is None:
         return None
     if isinstance(value, (dict, list, bool)):
-        raise SpecError("%s must be a string, got %r" % (option, value))
+        raise SpecError("%s must be a string, got %s" % (option, shown(value)))
     return str(value)
+
+
+def mapping(value, option, keys=None):
+    """A dict as it is, for the parsers of dict options; anything else is refused naming ``option``."""
+    if not isinstance(value, dict):
+        raise SpecError("%s must be a dict%s, got %s" % (option, " with keys " + ", ".join(keys) if keys else "",
+                                                         shown(value)))
+    return value
+
+
+def unknown_keys(value, accepted):
+    """The keys of ``value`` not in ``accepted``, as text for an error (at most five named)."""
+    unknown = sorted(key_text(key) for key, val in value.items() if val is not None and key not in accepted)
+    return ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+
+
+def sequence(value, option, item="items"):
+    """A list (or tuple) as it is, for the parsers of list options; anything else is refused naming ``option``."""
+    if not isinstance(value, (list, tuple)):
+        raise SpecError("%s must be a list of %s, got %s" % (option, item, shown(value)))
+    return value
 
 
 def string_list(value, option):
@@ -242,11 +269,11 @@ def string_list(value, option):
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple)):
-        raise SpecError("%s must be a list of strings, got %r" % (option, value))
+        raise SpecError("%s must be a list of strings, got %s" % (option, shown(value)))
     out = []
     for item in value:
         if isinstance(item, (dict, list)) or item is None:
-            raise SpecError("%s items must be strings, got %r" % (option, item))
+            raise SpecError("%s items must be strings, got %s" % (option, shown(item)))
         out.append(str(item))
     return out
 
@@ -260,7 +287,7 @@ def string_map(value, option):
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise SpecError("%s must be a dict of KEY: value, got %r" % (option, value))
+        raise SpecError("%s must be a dict of KEY: value, got %s" % (option, shown(value)))
     out = {}
     for key, val in value.items():
         if not str(key).strip():
@@ -268,12 +295,12 @@ def string_map(value, option):
         if isinstance(val, bool):
             raise SpecError(
                 "%s.%s is the boolean %s: quote it (e.g. '%s' or 'yes') so the exact text is passed"
-                % (option, key, val, str(val).lower())
+                % (option, key_text(key), val, str(val).lower())
             )
         if val is None:
             val = ""
         if isinstance(val, (dict, list)):
-            raise SpecError("%s.%s must be a string, got %s" % (option, key, type(val).__name__))
+            raise SpecError("%s.%s must be a string, got %s" % (option, key_text(key), type(val).__name__))
         out[str(key)] = str(val)
     return out
 
@@ -312,7 +339,7 @@ def env_list(value, option="env"):
             raise SpecError("%s: the variable name %s %s; use letters, digits and _" % (option, shown(key), refusal))
         if "\x00" in val:
             raise SpecError("%s.%s: the value contains a NUL character, which no process environment can hold"
-                            % (option, key))
+                            % (option, key_text(key)))
     return out
 
 
@@ -362,11 +389,11 @@ def command(value, option):
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value]
     if isinstance(value, (dict, bool)):
-        raise SpecError("%s must be a string or a list of strings, got %r" % (option, value))
+        raise SpecError("%s must be a string or a list of strings, got %s" % (option, shown(value)))
     try:
         return shlex.split(str(value))
     except ValueError as exc:
-        raise SpecError("%s %r cannot be split into arguments: %s" % (option, value, exc))
+        raise SpecError("%s %s cannot be split into arguments: %s" % (option, shown(value), exc))
 
 
 HEALTHCHECK_KEYS = ("test", "test_cli_compatible", "interval", "timeout", "start_period", "start_interval",
@@ -379,10 +406,11 @@ def healthcheck(value, option="healthcheck"):
         return None
     if not isinstance(value, dict):
         raise SpecError("%s must be a dict with keys %s" % (option, ", ".join(HEALTHCHECK_KEYS)))
-    unknown = sorted(set(value) - set(HEALTHCHECK_KEYS))
+    unknown = sorted(key_text(key) for key in value if key not in HEALTHCHECK_KEYS)
     if unknown:
         raise SpecError("%s: unknown keys %s; accepted keys: %s"
-                        % (option, ", ".join(unknown), ", ".join(HEALTHCHECK_KEYS)))
+                        % (option, ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else ""),
+                           ", ".join(HEALTHCHECK_KEYS)))
     if value.get("disable") or value.get("test") in (["NONE"], "NONE"):
         return {"Test": ["NONE"]}
     out = {}
@@ -414,8 +442,8 @@ def signal_name(value, option="stop_signal"):
         return None
     text = str(value).strip().upper()
     if not text or not re.match(r"^(SIG)?[A-Z0-9+-]+$", text):
-        raise SpecError("%s %r is not a signal: use a name such as SIGTERM, SIGINT, SIGRTMIN+3 or a number"
-                        % (option, value))
+        raise SpecError("%s %s is not a signal: use a name such as SIGTERM, SIGINT, SIGRTMIN+3 or a number"
+                        % (option, shown(value)))
     if text.isdigit():
         return text
     return text if text.startswith("SIG") else "SIG" + text
@@ -433,7 +461,7 @@ def ip_address(value, option):
     if value is None:
         return None
     if not is_ip(str(value)):
-        raise SpecError("%s %r is not an IP address" % (option, value))
+        raise SpecError("%s %s is not an IP address" % (option, shown(value)))
     return str(value)
 
 

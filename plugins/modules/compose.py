@@ -246,6 +246,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import (
     LABEL,
+    MAX_FILE_BYTES,
     ComposeError,
     load_project,
 )
@@ -271,8 +272,9 @@ def argument_spec():
 
 
 def _read(path):
+    # One byte more than the reader accepts: enough for it to refuse a larger file without reading all of it.
     with open(path) as handle:
-        return handle.read()
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def read_project(params, environ=None, read=_read):

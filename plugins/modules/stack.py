@@ -176,7 +176,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     docker_argument_spec,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError, MAX_FILE_BYTES  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.stack import (  # noqa: E402
     IMAGE_LABEL,
     NAMESPACE,
@@ -191,8 +191,9 @@ ServicePlan = collections.namedtuple("ServicePlan", "key params action diffs cur
 
 
 def read_text(path):
+    # One byte more than the reader accepts: enough for it to refuse a larger file without reading all of it.
     with open(path) as handle:
-        return handle.read()
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def read_bytes(path):

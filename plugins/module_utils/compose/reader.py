@@ -824,8 +824,8 @@ def load_documents(files=None, definition=None, read=None, lookup=None, check=ch
 UNFORESEEN = (TypeError, AttributeError, KeyError, IndexError, ValueError, OverflowError, RecursionError)
 
 
-class _Naming(object):
-    """``with _Naming(source, path):`` every error inside names ``source`` (and ``path`` when it had no key path)."""
+class NamedErrors(object):
+    """``with NamedErrors(source, path):`` every error inside names ``source`` (and ``path`` when it had no key path)."""
 
     def __init__(self, source, path=""):
         self.source = source
@@ -851,14 +851,14 @@ class _Naming(object):
 def prepare_document(source, data, lookup, check=check_keys, normalize=normalize_service):
     """One parsed document: bounded, extensions dropped, interpolated, checked, its services normalised."""
     check_tree(data, source)
-    with _Naming(source):
+    with NamedErrors(source):
         data = dict((k, v) for k, v in data.items() if not _is_extension(k))
         data = interpolate(data, lookup)
         check(data, source)
         services = data.get("services") or {}
         normalized = {}
         for name, service in services.items():
-            with _Naming(source, "services.%s" % name):
+            with NamedErrors(source, "services.%s" % name):
                 normalized[name] = normalize(service, "services.%s" % name)
         data["services"] = normalized
     return data
@@ -874,7 +874,7 @@ def load_project(files=None, definition=None, env=None, environ=None, read=None,
     lookup = make_lookup(env, environ)
     files = list(files or [])
     documents = load_documents(files, definition, read, lookup)
-    with _Naming(sources_name(files)):
+    with NamedErrors(sources_name(files)):
         return _project(documents, files, read, lookup, name)
 
 
@@ -894,7 +894,7 @@ def _project(documents, files, read, lookup, name):
         path = "services.%s" % service_name
         if not SERVICE_RE.match(service_name):
             raise ComposeError("%s: the service name may use [a-zA-Z0-9_.-], starting with a letter or digit" % path)
-        with _Naming(sources_name(files), path):
+        with NamedErrors(sources_name(files), path):
             options, nets, vols = container_options(project, service_name, service, data, networks, volumes,
                                                     working_dir, read, lookup, files)
         used_networks.update(nets)
@@ -1032,7 +1032,7 @@ def _devices(value, path):
             _refuse_unknown(item, ("source", "target", "permissions"), "%s[%d]" % (path, index))
             if not item.get("source"):
                 raise ComposeError("%s[%d].source is required" % (path, index))
-            text = item["source"] + ":" + str(item.get("target") or item["source"])
+            text = str(item["source"]) + ":" + str(item.get("target") or item["source"])
             if item.get("permissions"):
                 text += ":" + str(item["permissions"])
             out.append(text)

@@ -144,8 +144,8 @@ def normalize_service(service, path):
 
 
 def _number(text, path, what):
-    if not re.match(r"^[0-9]+$", text or ""):
-        raise ComposeError("%s: %r is not a %s number" % (path, text, what))
+    if not re.match(r"^[0-9]{1,5}$", text or ""):
+        raise ComposeError("%s: %s is not a %s number (1-65535)" % (path, values.shown(text), what))
     number = int(text)
     if not 0 < number < 65536:
         raise ComposeError("%s: port %d is out of range 1-65535" % (path, number))
@@ -449,12 +449,17 @@ def load_stack(name, sources, env=None, environ=None, read=None):
             raise ComposeError("compose[%d]: %r is neither a path nor a mapping" % (index, source))
         try:
             text = read(source)
-        except (IOError, OSError) as exc:
+        except (IOError, OSError, UnicodeDecodeError) as exc:
             raise ComposeError("compose[%d]: compose file %s cannot be read: %s"
-                               % (index, source, getattr(exc, "strerror", exc)))
+                               % (index, source, getattr(exc, "strerror", None) or exc))
         paths.append(source)
         documents.append(reader.prepare_document(source, reader.parse_yaml(text, source), lookup, check_keys,
                                                  normalize_service))
+    with reader.NamedErrors(reader.sources_name(paths) if paths else "compose"):
+        return _stack(name, documents, paths, read, lookup)
+
+
+def _stack(name, documents, paths, read, lookup):
     data = reader.merge(documents)
     working_dir = posixpath.dirname(paths[0]) if paths else None
     if not data["services"]:
@@ -471,8 +476,10 @@ def load_stack(name, sources, env=None, environ=None, read=None):
         if not reader.SERVICE_RE.match(key):
             raise ComposeError("services.%s: the service name may use [a-zA-Z0-9_.-], starting with a letter or "
                                "digit" % key)
-        params, notes = service_options(name, key, data["services"][key], objects["networks"], objects["volumes"],
-                                        objects["secrets"], objects["configs"], working_dir, read, lookup)
+        with reader.NamedErrors(reader.sources_name(paths) if paths else "compose", "services.%s" % key):
+            params, notes = service_options(name, key, data["services"][key], objects["networks"],
+                                            objects["volumes"], objects["secrets"], objects["configs"], working_dir,
+                                            read, lookup)
         services[key] = params
         warnings.extend(notes)
     used = set(n["name"] for params in services.values() for n in params["networks"])

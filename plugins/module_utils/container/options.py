@@ -371,7 +371,7 @@ def _read_etc_hosts(inspect, ctx):
 
 def _parse_ips(value, params, name):
     items = values.string_list(value, name)
-    for item in items:
+    for item in items or []:
         values.ip_address(item, "%s item" % name)
     return items
 
@@ -442,8 +442,8 @@ def _put_platform(request, value, ctx):
 def _parse_mode(value, params, name):
     text = values.string(value, name)
     if text is not None and not re.match(r"^(host|private|shareable|none|container:.+|)$", text):
-        raise SpecError("%s %r is not valid. Accepted values: host, private, shareable, none, container:NAME"
-                        % (name, value))
+        raise SpecError("%s %s is not valid. Accepted values: host, private, shareable, none, container:NAME"
+                        % (name, values.shown(value)))
     return text
 
 
@@ -476,7 +476,7 @@ def _parse_image(value, params, name):
         return None
     text = str(value).strip()
     if not text or " " in text:
-        raise SpecError("image %r is not an image reference (e.g. app:1.2, registry:5000/app)" % value)
+        raise SpecError("image %s is not an image reference (e.g. app:1.2, registry:5000/app)" % values.shown(value))
     return text
 
 
@@ -489,7 +489,8 @@ def _parse_host_ip(value, params, name):
         return value
     text = str(value).strip("[]")
     if not values.is_ip(text):
-        raise SpecError("default_host_ip %r must be an empty string, an IPv4 address or an IPv6 address" % value)
+        raise SpecError("default_host_ip %s must be an empty string, an IPv4 address or an IPv6 address"
+                        % values.shown(value))
     return text
 
 
@@ -498,15 +499,7 @@ def _parse_stop_timeout(value, params, name):
 
 
 def _parse_timeout(value, params, name):
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0 or isinstance(value, bool):
-        raise SpecError("%s must be a number of seconds >= 0, got %r" % (name, value))
-    return number
+    return values.seconds(value, name)
 
 
 def _parse_env_file(value, params, name):
