@@ -5,11 +5,14 @@
 
 Steps, each raising :class:`ComposeError` naming the key path (``services.web.ports[0]: ...``):
 
-1. :func:`parse_yaml` reads one file (YAML anchors and merge keys work; a parse error names the line);
+1. :func:`parse_yaml` reads one file (YAML anchors and merge keys work; a parse error names the line), after
+   :func:`check_yaml_budget` has refused a text too large once its aliases are expanded (counted, not
+   expanded); :func:`check_tree` bounds every document and definition again and refuses keys that are not
+   strings;
 2. :func:`interpolate` replaces ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``, ``${VAR:?message}``,
    ``${VAR?message}``, ``${VAR:+other}``, ``${VAR+other}``, ``$VAR`` and ``$$`` in every string value;
 3. :func:`check_keys` refuses every key this reader does not support (``x-*`` extensions are allowed
-   and skipped; ``version`` is ignored);
+   and skipped; ``version`` is ignored) and every value whose type does not fit its key (:data:`SERVICE_SHAPE`);
 4. :func:`normalize_service` gives each service one form (environment, labels, extra_hosts, sysctls as
    maps; networks and depends_on as maps; volumes and ports in long form);
 5. :func:`merge` lays later files over earlier ones (see its docstring for the rules);
