@@ -116,10 +116,10 @@ def duration(value, option):
     if isinstance(value, bool):
         raise refused
     if isinstance(value, (int, float)):
-        seconds = _finite_number(value)
-        if seconds is None:
+        amount = _finite_number(value)
+        if amount is None:
             raise refused
-        total = int(seconds * 10 ** 9)
+        total = int(amount * 10 ** 9)
     elif isinstance(value, str):
         total = _duration_text(value.strip())
         if total is None:
@@ -132,9 +132,9 @@ def duration(value, option):
 
 
 def _duration_text(text):
-    seconds = _decimal_text(text)
-    if seconds is not None:
-        return int(seconds * 10 ** 9)
+    amount = _decimal_text(text)
+    if amount is not None:
+        return int(amount * 10 ** 9)
     if not text or len(text) > 4 * _NUMBER_CHARS:
         return None
     pos = 0
