@@ -121,6 +121,8 @@ notes:
   - Differences from C(docker compose) - C(build), C(secrets), C(configs), C(profiles), C(extends), C(include)
     and C(deploy) settings other than C(resources) and C(replicas=1) are refused; one container per service
     (no C(scale)); a network or volume whose settings differ is reported, never recreated.
+  - A file or definition is refused, naming it and the limit, above 1 MiB, 50,000 values or 4 MiB of text once
+    its YAML aliases are expanded, or 64 levels of nesting; C(${A:-${B:-...}}) nests at most 16 deep.
 seealso:
   - module: dockyard.docker.containers
 """

@@ -96,6 +96,8 @@ options:
 notes:
   - Requires the Docker SDK for Python and PyYAML (for files) on the managed host.
   - C(build) is not supported - build and push images with M(dockyard.docker.image) and name them here.
+  - A file or definition is refused, naming it and the limit, above 1 MiB, 50,000 values or 4 MiB of text once
+    its YAML aliases are expanded, or 64 levels of nesting; C(${A:-${B:-...}}) nests at most 16 deep.
 seealso:
   - module: dockyard.docker.swarm_service
   - module: dockyard.docker.compose
