@@ -94,7 +94,6 @@ PRUNE_FILTER_KEYS = {
 PREDEFINED_NETWORKS = ("bridge", "host", "none", "ingress", "docker_gwbridge")
 
 
-
 def _as_list(value):
     if value is None:
         return []

@@ -80,8 +80,8 @@ def size(value, option):
     """``"512m"`` / ``"1GiB"`` / ``536870912`` -> bytes (0 to the int64 maximum)."""
     if value is None:
         return None
-    refused = SpecError("%s %s is not a size: use %s, at most %d bytes" % (option, shown(value), SIZE_FORMS,
-                                                                         INT64_MAX))
+    refused = SpecError("%s %s is not a size: use %s, at most %d bytes"
+                        % (option, shown(value), SIZE_FORMS, INT64_MAX))
     if isinstance(value, bool):
         raise refused
     if isinstance(value, (int, float)):
