@@ -139,7 +139,7 @@ def test_a_file_larger_than_the_bound_is_refused():
 @pytest.mark.parametrize("depth", [reader.MAX_DEPTH + 1, 5000])
 def test_deep_inline_definitions_are_refused(depth):
     value = "leaf"
-    for _ in range(depth):
+    for _level in range(depth):
         value = {"k": value}
     definition = {"services": {"web": {"image": IMG, "labels": value}}}
     message = outcome(reader.load_project, None, definition, None, {}, None, "p")
