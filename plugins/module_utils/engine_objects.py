@@ -97,9 +97,6 @@ ANONYMOUS_VOLUME_LABEL = "com.docker.volume.anonymous"
 _ANONYMOUS_NAME_RE = re.compile(r"[0-9a-f]{64}\Z")
 PREDEFINED_NETWORKS = ("bridge", "host", "none", "ingress", "docker_gwbridge")
 
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-
 
 def _as_list(value):
     if value is None:
@@ -130,8 +127,11 @@ def parse_until(value, now):
     text = str(value).strip()
     if re.match(r"^\d+(\.\d+)?$", text):
         return float(text)
-    if _DURATION_RE.match(text) and "".join(m.group(0) for m in _DURATION_RE.finditer(text)) == text:
-        return now - sum(float(n) * _DURATION_UNITS[u] for n, u in _DURATION_RE.findall(text))
+    if text[-1:].isalpha():
+        try:
+            return now - values.duration(text, "until") / 10 ** 9
+        except SpecError:
+            pass
     if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
         text += "T00:00:00Z"
     return parse_rfc3339(text)

@@ -14,6 +14,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dockyard.docker.plugins.module_utils.values import INT64_MAX, shown
+
 POLICIES = ("no", "on-failure", "always", "unless-stopped")
 ACCEPTED = "no, on-failure, on-failure:N (N a whole number >= 0), always, unless-stopped"
 
@@ -55,18 +57,19 @@ class RestartPolicy(object):
 
 def _as_retries(value, option):
     if isinstance(value, bool):
-        raise RestartPolicyError("%s must be a whole number >= 0, got %r" % (option, value))
+        raise RestartPolicyError("%s must be a whole number >= 0, got %s" % (option, shown(value)))
     if isinstance(value, int):
         number = value
     else:
         text = str(value).strip()
-        if not re.match(r"^[+]?[0-9]+$", text):
+        if not re.match(r"^[+]?[0-9]{1,19}$", text):
             raise RestartPolicyError(
-                "%s must be a whole number >= 0, got %r" % (option, value)
+                "%s must be a whole number >= 0, got %s" % (option, shown(value))
             )
         number = int(text)
-    if number < 0:
-        raise RestartPolicyError("%s must be a whole number >= 0, got %r" % (option, value))
+    if not 0 <= number <= INT64_MAX:
+        raise RestartPolicyError("%s must be a whole number >= 0 (at most %d), got %s"
+                                 % (option, INT64_MAX, shown(value)))
     return number
 
 
@@ -106,13 +109,13 @@ def parse_restart_policy(policy, retries=None):
         raw = match.group(1)
         if not re.match(r"^[0-9]+$", raw.strip()):
             raise RestartPolicyError(
-                "restart_policy %r: the N of on-failure:N must be a whole number >= 0. Accepted values: %s"
-                % (policy, ACCEPTED)
+                "restart_policy %s: the N of on-failure:N must be a whole number >= 0. Accepted values: %s"
+                % (shown(policy), ACCEPTED)
             )
         name = "on-failure"
         literal_retries = int(raw.strip())
     if name not in POLICIES:
-        raise RestartPolicyError("restart_policy %r is not valid. Accepted values: %s" % (policy, ACCEPTED))
+        raise RestartPolicyError("restart_policy %s is not valid. Accepted values: %s" % (shown(policy), ACCEPTED))
     if retries is not None:
         if name != "on-failure":
             raise RestartPolicyError(
@@ -122,7 +125,7 @@ def parse_restart_policy(policy, retries=None):
         retries = _as_retries(retries, "restart_retries")
         if literal_retries is not None and literal_retries != retries:
             raise RestartPolicyError(
-                "restart_policy %r and restart_retries %d disagree; give the count once" % (policy, retries)
+                "restart_policy %s and restart_retries %d disagree; give the count once" % (shown(policy), retries)
             )
     if name != "on-failure":
         return RestartPolicy(name, 0)

@@ -122,6 +122,8 @@ notes:
   - Differences from C(docker compose) - C(build), C(secrets), C(configs), C(profiles), C(extends), C(include)
     and C(deploy) settings other than C(resources) and C(replicas=1) are refused; one container per service
     (no C(scale)); a network or volume whose settings differ is reported, never recreated.
+  - A file or definition is refused, naming it and the limit, above 1 MiB, 50,000 values or 4 MiB of text once
+    its YAML aliases are expanded, or 64 levels of nesting; C(${A:-${B:-...}}) nests at most 16 deep.
 seealso:
   - module: dockyard.docker.containers
 """
@@ -252,6 +254,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import (
     LABEL,
+    MAX_FILE_BYTES,
     ComposeError,
     load_project,
 )
@@ -278,8 +281,9 @@ def argument_spec():
 
 
 def _read(path):
+    # One byte more than the reader accepts: enough for it to refuse a larger file without reading all of it.
     with open(path) as handle:
-        return handle.read()
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def read_project(params, environ=None, read=_read):

@@ -96,6 +96,8 @@ options:
 notes:
   - Requires the Docker SDK for Python and PyYAML (for files) on the managed host.
   - C(build) is not supported - build and push images with M(dockyard.docker.image) and name them here.
+  - A file or definition is refused, naming it and the limit, above 1 MiB, 50,000 values or 4 MiB of text once
+    its YAML aliases are expanded, or 64 levels of nesting; C(${A:-${B:-...}}) nests at most 16 deep.
 seealso:
   - module: dockyard.docker.swarm_service
   - module: dockyard.docker.compose
@@ -176,7 +178,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     docker_argument_spec,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError, MAX_FILE_BYTES  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.stack import (  # noqa: E402
     IMAGE_LABEL,
     NAMESPACE,
@@ -193,8 +195,9 @@ ServicePlan = collections.namedtuple("ServicePlan", "key params action diffs cur
 
 
 def read_text(path):
+    # One byte more than the reader accepts: enough for it to refuse a larger file without reading all of it.
     with open(path) as handle:
-        return handle.read()
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def read_bytes(path):

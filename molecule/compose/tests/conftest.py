@@ -28,12 +28,14 @@ class ModuleRun:
         return self.result.get("msg", self.output)
 
 
-def run_compose(args, check=False, timeout=180):
+def run_compose(args, check=False, timeout=180, interpreter=None):
     """Run dockyard.docker.compose ad hoc on the node; args are passed as JSON (types kept)."""
     assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
     argv = ["ansible", "-i", INVENTORY, NODE, "-m", "dockyard.docker.compose", "-a", json.dumps(args)]
     if check:
         argv.append("--check")
+    if interpreter:
+        argv += ["-e", "ansible_python_interpreter=%s" % interpreter]
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_LOAD_CALLBACK_PLUGINS="0")
     return ModuleRun(subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env))
 

@@ -5,11 +5,14 @@
 
 Steps, each raising :class:`ComposeError` naming the key path (``services.web.ports[0]: ...``):
 
-1. :func:`parse_yaml` reads one file (YAML anchors and merge keys work; a parse error names the line);
+1. :func:`parse_yaml` reads one file (YAML anchors and merge keys work; a parse error names the line), after
+   :func:`check_yaml_budget` has refused a text too large once its aliases are expanded (counted, not
+   expanded); :func:`check_tree` bounds every document and definition again and refuses keys that are not
+   strings;
 2. :func:`interpolate` replaces ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``, ``${VAR:?message}``,
    ``${VAR?message}``, ``${VAR:+other}``, ``${VAR+other}``, ``$VAR`` and ``$$`` in every string value;
 3. :func:`check_keys` refuses every key this reader does not support (``x-*`` extensions are allowed
-   and skipped; ``version`` is ignored);
+   and skipped; ``version`` is ignored) and every value whose type does not fit its key (:data:`SERVICE_SHAPE`);
 4. :func:`normalize_service` gives each service one form (environment, labels, extra_hosts, sysctls as
    maps; networks and depends_on as maps; volumes and ports in long form);
 5. :func:`merge` lays later files over earlier ones (see its docstring for the rules);
@@ -26,6 +29,7 @@ __metaclass__ = type
 import copy
 import hashlib
 import json
+import math
 import os
 import posixpath
 import re
@@ -76,18 +80,126 @@ LABEL = "com.docker.compose."
 # --------------------------------------------------------------------------- YAML and interpolation
 
 
+# Bounds on one document, checked before anything is copied: a few hundred bytes of nested YAML
+# aliases ("billion laughs") otherwise expand to gigabytes when the document is interpolated.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 50000            # values after alias expansion (every scalar, list and mapping counts one)
+MAX_TEXT = 4 * 1024 * 1024   # characters of all scalars after alias expansion
+MAX_DEPTH = 64               # nesting of lists and mappings (Compose files use about 6)
+MAX_INTERPOLATION_DEPTH = 16  # ${A:-${B:-...}} nesting
+
+_LIMITS = ("the compose reader accepts at most %d bytes per file, %d values and %d characters after YAML "
+           "aliases are expanded, and %d levels of nesting" % (MAX_FILE_BYTES, MAX_NODES, MAX_TEXT, MAX_DEPTH))
+
+
+def _too_big(source, what):
+    return ComposeError("%s: refused: %s (%s)" % (source, what, _LIMITS))
+
+
+def _yaml_loader():
+    return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+
+def check_yaml_budget(text, source):
+    """Refuse a YAML text whose expansion exceeds the bounds, without expanding it.
+
+    One pass over the parser's events (iterative: no recursion however deep the text): each finished
+    value's expanded size (values, characters) and depth is summed into its parent, and remembered for
+    its anchor so that every alias counts as the whole value it repeats.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise _too_big(source, "the file has more than %d bytes" % MAX_FILE_BYTES)
+    stack = []     # open collections: [values, characters, depth below, anchor]
+    anchors = {}   # anchor -> (values, characters, depth) of the finished value
+    total = [0, 0]
+
+    def finished(size, chars, depth, anchor):
+        if anchor is not None:
+            anchors[anchor] = (size, chars, depth)
+        if stack:
+            parent = stack[-1]
+            parent[0] += size
+            parent[1] += chars
+            parent[2] = max(parent[2], depth + 1)
+            if len(stack) + depth > MAX_DEPTH:
+                raise _too_big(source, "values are nested more than %d levels deep" % MAX_DEPTH)
+        else:
+            total[0] += size
+            total[1] += chars
+        if total[0] + sum(frame[0] for frame in stack) > MAX_NODES:
+            raise _too_big(source, "more than %d values after alias expansion" % MAX_NODES)
+        if total[1] + sum(frame[1] for frame in stack) > MAX_TEXT:
+            raise _too_big(source, "more than %d characters after alias expansion" % MAX_TEXT)
+
+    for event in yaml.parse(text, Loader=_yaml_loader()):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([1, 0, 1, event.anchor])
+            if len(stack) > MAX_DEPTH:
+                raise _too_big(source, "values are nested more than %d levels deep" % MAX_DEPTH)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            size, chars, depth, anchor = stack.pop()
+            finished(size, chars, depth, anchor)
+        elif isinstance(event, yaml.ScalarEvent):
+            finished(1, len(event.value), 1, event.anchor)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                mark = event.start_mark
+                raise ComposeError("%s: line %d column %d: alias *%s refers to no finished anchor (an alias may "
+                                   "not repeat a value from inside that value)"
+                                   % (source, mark.line + 1, mark.column + 1, event.anchor))
+            finished(*(anchors[event.anchor] + (None,)))
+
+
+def check_tree(data, source):
+    """Refuse a parsed value (a YAML document or an inline definition) beyond the bounds or with a key that is
+    not a string; iterative, and it stops at the first value over the budget however large ``data`` is."""
+    count, chars = 0, 0
+    pending = [(data, "", 0)]
+    while pending:
+        value, path, depth = pending.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise _too_big(source, "more than %d values" % MAX_NODES)
+        if depth > MAX_DEPTH:
+            raise _too_big(source, "%s: values are nested more than %d levels deep" % (path or "the top", MAX_DEPTH))
+        if isinstance(value, str):
+            chars += len(value)
+            if chars > MAX_TEXT:
+                raise _too_big(source, "more than %d characters" % MAX_TEXT)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise ComposeError("%s: %s: the key %s is a %s; every key must be a string (quote it)"
+                                       % (source, path or "the top level", values.shown(key),
+                                          type(key).__name__))
+                pending.append((item, _join(path, key), depth + 1))
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                pending.append((item, "%s[%d]" % (path, index), depth + 1))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ComposeError("%s: %s: %s is not a finite number" % (source, path or "the top level", value))
+
+
 def parse_yaml(text, source):
     """One compose file's text -> dict; a parse error names ``source`` and the line."""
     if yaml is None:  # pragma: no cover
         raise ComposeError("PyYAML is needed on the managed host to read %s: install python3-yaml (or pip install "
                            "pyyaml) for the Python that runs the module, or give the content inline" % source)
+    if not isinstance(text, str):
+        raise ComposeError("%s is not text" % source)
     try:
-        data = yaml.safe_load(text)
+        check_yaml_budget(text, source)
+        data = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = " line %d column %d" % (mark.line + 1, mark.column + 1) if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ComposeError("%s:%s is not valid YAML: %s" % (source, where, problem))
+    except ComposeError:
+        raise
+    except (ValueError, OverflowError) as exc:
+        # A scalar the YAML constructor cannot build (a date such as 2024-02-30, an int of 5000 digits).
+        raise ComposeError("%s: a value is not valid YAML: %s" % (source, exc))
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -99,30 +211,38 @@ def parse_yaml(text, source):
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+_BRACE = re.compile(r"[{}]")
+
+
 def _closing_brace(text, start):
     depth = 1
-    index = start
-    while index < len(text):
-        if text[index] == "{":
-            depth += 1
-        elif text[index] == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
+    for match in _BRACE.finditer(text, start):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth == 0:
+            return match.start()
     return -1
 
 
-def interpolate_string(text, lookup, path):
+def _cut(text):
+    return text if len(text) <= values.SHOWN else text[:values.SHOWN] + "...(%d characters)" % len(text)
+
+
+def interpolate_string(text, lookup, path, depth=0):
     """Replace the variables in one string; ``lookup(name)`` returns the value or ``None`` when unset."""
+    if depth > MAX_INTERPOLATION_DEPTH:
+        raise ComposeError("%s: variables are nested more than %d levels deep (${A:-${B:-...}})"
+                           % (path, MAX_INTERPOLATION_DEPTH))
+    if "$" not in text:
+        return text
     out = []
     index = 0
     while index < len(text):
-        char = text[index]
-        if char != "$":
-            out.append(char)
-            index += 1
-            continue
+        dollar = text.find("$", index)
+        if dollar < 0:
+            out.append(text[index:])
+            break
+        out.append(text[index:dollar])
+        index = dollar
         nxt = text[index + 1:index + 2]
         if nxt == "$":
             out.append("$")
@@ -131,8 +251,8 @@ def interpolate_string(text, lookup, path):
         if nxt == "{":
             end = _closing_brace(text, index + 2)
             if end < 0:
-                raise ComposeError("%s: %r has a ${ without its closing }" % (path, text))
-            out.append(_expand(text[index + 2:end], lookup, path, text))
+                raise ComposeError("%s: %s has a ${ without its closing }" % (path, values.shown(text)))
+            out.append(_expand(text[index + 2:end], lookup, path, text, depth))
             index = end + 1
             continue
         match = _NAME.match(text, index + 1)
@@ -141,16 +261,17 @@ def interpolate_string(text, lookup, path):
             out.append("" if value is None else value)
             index = match.end()
             continue
-        raise ComposeError("%s: %r has a $ that starts no variable; write $$ for a literal $" % (path, text))
+        raise ComposeError("%s: %s has a $ that starts no variable; write $$ for a literal $"
+                           % (path, values.shown(text)))
     return "".join(out)
 
 
-def _expand(inner, lookup, path, text):
+def _expand(inner, lookup, path, text, depth):
     match = _NAME.match(inner)
     if not match:
-        raise ComposeError("%s: %r: ${%s} is not a variable reference; accepted: ${VAR}, ${VAR:-default}, "
+        raise ComposeError("%s: %s: ${%s} is not a variable reference; accepted: ${VAR}, ${VAR:-default}, "
                            "${VAR-default}, ${VAR:?message}, ${VAR?message}, ${VAR:+other}, ${VAR+other}"
-                           % (path, text, inner))
+                           % (path, values.shown(text), _cut(inner)))
     name = match.group(0)
     rest = inner[match.end():]
     value = lookup(name)
@@ -161,7 +282,7 @@ def _expand(inner, lookup, path, text):
         return value
     for operator in (":-", ":?", ":+", "-", "?", "+"):
         if rest.startswith(operator):
-            arg = interpolate_string(rest[len(operator):], lookup, path)
+            arg = interpolate_string(rest[len(operator):], lookup, path, depth + 1)
             empty_counts = operator.startswith(":")
             unset = value is None or (empty_counts and value == "")
             kind = operator[-1]
@@ -173,9 +294,9 @@ def _expand(inner, lookup, path, text):
                         path, name, " (and not empty)" if empty_counts else "", arg or "it is not set"))
                 return value
             return "" if unset else arg
-    raise ComposeError("%s: %r: ${%s} is not a variable reference; accepted: ${VAR}, ${VAR:-default}, "
+    raise ComposeError("%s: %s: ${%s} is not a variable reference; accepted: ${VAR}, ${VAR:-default}, "
                        "${VAR-default}, ${VAR:?message}, ${VAR?message}, ${VAR:+other}, ${VAR+other}"
-                       % (path, text, inner))
+                       % (path, values.shown(text), _cut(inner)))
 
 
 def interpolate(data, lookup, path=""):
@@ -205,6 +326,108 @@ def _join(path, key):
     return "%s.%s" % (path, key) if path else str(key)
 
 
+# --------------------------------------------------------------------------- shapes
+# What each known key holds, checked (after interpolation) before any value is used, so that a value of
+# the wrong type fails naming its key path instead of breaking the code that reads it.
+
+
+def shape(*kinds, **nested):
+    """Accepted kinds (string, number, boolean, list, mapping); ``items``: the shape of a list's items;
+    ``fields``: the shapes of a mapping's keys (``"*"`` for every key not named)."""
+    return (frozenset(kinds), nested.get("items"), nested.get("fields"))
+
+
+def _kind(value):
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+_KIND_ORDER = ("string", "number", "boolean", "list", "mapping")
+
+
+def check_shape(value, expected, path):
+    """Refuse ``value`` (``None`` is always accepted: the key is unset) unless it has the ``expected`` shape."""
+    if value is None:
+        return
+    kinds, items, fields = expected
+    kind = _kind(value)
+    if kind not in kinds:
+        names = [k for k in _KIND_ORDER if k in kinds]
+        wanted = " or ".join(("an " if k[0] in "aeiou" else "a ") + k for k in names)
+        raise ComposeError("%s must be %s, got %s %s" % (path, wanted, "an" if kind[0] in "aeiou" else "a", kind))
+    if kind == "list" and items is not None:
+        for index, item in enumerate(value):
+            check_shape(item, items, "%s[%d]" % (path, index))
+    if kind == "mapping" and fields is not None:
+        for key, item in value.items():
+            field = fields.get(key, fields.get("*"))
+            if field is not None and not _is_extension(key):
+                check_shape(item, field, _join(path, key))
+
+
+TEXT = shape("string", "number")
+SCALAR = shape("string", "number", "boolean")
+FLAG = shape("boolean", "string")
+TEXTS = shape("string", "list")
+KV = shape("list", "mapping", items=shape("string"), fields={"*": SCALAR})
+SCALARS = shape("mapping", fields={"*": SCALAR})
+HEALTHCHECK_SHAPE = shape("mapping", fields={
+    "test": shape("string", "list", items=TEXT), "interval": TEXT, "timeout": TEXT, "retries": TEXT,
+    "start_period": TEXT, "start_interval": TEXT, "disable": FLAG})
+LOGGING_SHAPE = shape("mapping", fields={"driver": TEXT, "options": SCALARS})
+RESOURCES_SHAPE = shape("mapping", fields={
+    "limits": shape("mapping", fields={"cpus": TEXT, "memory": TEXT, "pids": TEXT}),
+    "reservations": shape("mapping", fields={"cpus": TEXT, "memory": TEXT})})
+UPDATE_SHAPE = shape("mapping", fields={"*": TEXT})
+DEPLOY_SHAPE = shape("mapping", fields={
+    "mode": TEXT, "replicas": TEXT, "labels": KV, "endpoint_mode": TEXT, "resources": RESOURCES_SHAPE,
+    "placement": shape("mapping", fields={
+        "constraints": TEXTS, "preferences": shape("list", items=SCALARS), "max_replicas_per_node": TEXT}),
+    "update_config": UPDATE_SHAPE, "rollback_config": UPDATE_SHAPE, "restart_policy": UPDATE_SHAPE})
+PORT_SHAPE = shape("string", "number", "mapping", fields={"*": TEXT})
+VOLUME_SHAPE = shape("string", "mapping", fields={
+    "type": TEXT, "source": TEXT, "target": TEXT, "read_only": FLAG, "consistency": TEXT,
+    "volume": shape("mapping", fields={"nocopy": FLAG}),
+    "bind": shape("mapping", fields={"propagation": TEXT, "create_host_path": FLAG}),
+    "tmpfs": shape("mapping", fields={"size": TEXT, "mode": TEXT})})
+REFERENCE_SHAPE = shape("string", "mapping", fields={"*": TEXT})
+SERVICE_SHAPE = shape("mapping", fields={
+    "image": TEXT, "command": TEXTS, "entrypoint": TEXTS, "environment": KV, "env_file": TEXTS,
+    "ports": shape("list", items=PORT_SHAPE), "expose": TEXTS, "volumes": shape("list", items=VOLUME_SHAPE),
+    "networks": shape("list", "mapping", items=shape("string"), fields={"*": shape("mapping", fields={
+        "aliases": TEXTS, "ipv4_address": TEXT})}),
+    "network_mode": TEXT, "restart": FLAG, "healthcheck": HEALTHCHECK_SHAPE, "labels": KV, "user": TEXT,
+    "working_dir": TEXT, "hostname": TEXT, "domainname": TEXT, "dns": TEXTS, "dns_search": TEXTS, "dns_opt": TEXTS,
+    "extra_hosts": shape("list", "mapping", items=shape("string"), fields={"*": TEXT}), "cap_add": TEXTS,
+    "cap_drop": TEXTS, "privileged": FLAG, "read_only": FLAG, "tmpfs": TEXTS,
+    "ulimits": shape("mapping", fields={"*": shape("string", "number", "mapping", fields={"soft": TEXT, "hard": TEXT})}),
+    "sysctls": KV, "logging": LOGGING_SHAPE, "stop_grace_period": TEXT, "stop_signal": TEXT, "init": FLAG,
+    "tty": FLAG, "stdin_open": FLAG, "container_name": TEXT,
+    "devices": shape("list", items=shape("string", "mapping", fields={"*": TEXT})),
+    "depends_on": shape("list", "mapping", items=shape("string"), fields={"*": shape("mapping", fields={
+        "condition": TEXT, "required": FLAG, "restart": FLAG})}),
+    "deploy": DEPLOY_SHAPE, "mem_limit": TEXT, "mem_reservation": TEXT, "cpus": TEXT, "pids_limit": TEXT,
+    "shm_size": TEXT, "security_opt": TEXTS, "group_add": TEXTS, "pull_policy": TEXT,
+    "secrets": shape("list", items=REFERENCE_SHAPE), "configs": shape("list", items=REFERENCE_SHAPE)})
+OBJECT_SHAPE = shape("mapping", fields={
+    "driver": TEXT, "driver_opts": SCALARS, "external": shape("boolean", "string", "mapping"), "name": TEXT,
+    "labels": KV, "attachable": FLAG, "internal": FLAG, "file": TEXT,
+    "ipam": shape("mapping", fields={"driver": TEXT, "config": shape("list", items=shape("mapping", fields={
+        "*": TEXT}))})})
+DOCUMENT_SHAPE = shape("mapping", fields={
+    "version": TEXT, "name": TEXT, "services": shape("mapping"), "networks": shape("mapping"),
+    "volumes": shape("mapping"), "secrets": shape("mapping"), "configs": shape("mapping")})
+
+
 # --------------------------------------------------------------------------- key checks
 
 
@@ -229,6 +452,7 @@ def check_keys(data, source):
             continue
         raise ComposeError("%s: %s: not supported by the compose module (a standalone host). Supported top-level "
                            "keys: %s and x-* extensions" % (source, key, ", ".join(TOP_LEVEL)))
+    check_shape(data, DOCUMENT_SHAPE, "")
     services = {} if data.get("services") is None else data["services"]
     if not isinstance(services, dict):
         raise ComposeError("services must be a mapping of service name to its settings")
@@ -240,6 +464,7 @@ def check_keys(data, source):
             raise ComposeError("%s must be a mapping of settings, got %r" % (path, service))
         _refuse_unknown(service, SERVICE_KEYS, path, " (the compose module runs existing images; build them "
                         "with dockyard.docker.image)" if "build" in service else "")
+        check_shape(service, SERVICE_SHAPE, path)
         if isinstance(service.get("healthcheck"), dict):
             _refuse_unknown(service["healthcheck"], HEALTHCHECK_KEYS, path + ".healthcheck")
         if isinstance(service.get("logging"), dict):
@@ -261,6 +486,7 @@ def check_keys(data, source):
         for name, settings in objects.items():
             if settings is not None:
                 _refuse_unknown(settings, accepted, "%s.%s" % (section, name))
+                check_shape(settings, OBJECT_SHAPE, "%s.%s" % (section, name))
 
 
 def _check_deploy(deploy, path):
@@ -584,25 +810,66 @@ def load_documents(files=None, definition=None, read=None, lookup=None, check=ch
         for path in files:
             try:
                 text = read(path)
-            except (IOError, OSError) as exc:
-                raise ComposeError("compose file %s cannot be read: %s" % (path, getattr(exc, "strerror", exc)))
+            except (IOError, OSError, UnicodeDecodeError) as exc:
+                raise ComposeError("compose file %s cannot be read: %s"
+                                   % (path, getattr(exc, "strerror", None) or exc))
             raw.append((path, parse_yaml(text, path)))
     else:
         if not isinstance(definition, dict):
             raise ComposeError("definition must be a mapping (the content of a compose file)")
+        check_tree(definition, "definition")
         raw.append(("definition", copy.deepcopy(definition)))
     return [prepare_document(source, data, lookup, check, normalize) for source, data in raw]
 
 
+# What a bug in this reader would raise on a value it did not foresee: reported as the reader's own error, naming
+# the file and the section being read, rather than as a traceback.
+UNFORESEEN = (TypeError, AttributeError, KeyError, IndexError, ValueError, OverflowError, RecursionError)
+
+
+class NamedErrors(object):
+    """``with NamedErrors(source, path):`` every error inside names ``source`` (and ``path`` when it had no key path)."""
+
+    def __init__(self, source, path=""):
+        self.source = source
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, trace):
+        if exc is None:
+            return False
+        if isinstance(exc, ComposeError):
+            message = str(exc)
+            if message.startswith(self.source + ":") or message.startswith(self.source + " "):
+                return False
+            raise ComposeError("%s: %s" % (self.source, message))
+        if isinstance(exc, UNFORESEEN):
+            raise ComposeError("%s: %s: cannot be read (%s: %s); check the values under that key"
+                               % (self.source, self.path or "the document", type(exc).__name__, _cut(str(exc))))
+        return False
+
+
 def prepare_document(source, data, lookup, check=check_keys, normalize=normalize_service):
-    """One parsed document: extensions dropped, interpolated, checked, its services normalised."""
-    data = dict((k, v) for k, v in data.items() if not _is_extension(k))
-    data = interpolate(data, lookup)
-    check(data, source)
-    services = data.get("services") or {}
-    data["services"] = dict((name, normalize(service, "services.%s" % name))
-                            for name, service in services.items())
+    """One parsed document: bounded, extensions dropped, interpolated, checked, its services normalised."""
+    check_tree(data, source)
+    with NamedErrors(source):
+        data = dict((k, v) for k, v in data.items() if not _is_extension(k))
+        data = interpolate(data, lookup)
+        check(data, source)
+        services = data.get("services") or {}
+        normalized = {}
+        for name, service in services.items():
+            with NamedErrors(source, "services.%s" % name):
+                normalized[name] = normalize(service, "services.%s" % name)
+        data["services"] = normalized
     return data
+
+
+def sources_name(files):
+    """How an error names the documents of a project once they are merged."""
+    return ", ".join(files) if files else "definition"
 
 
 def load_project(files=None, definition=None, env=None, environ=None, read=None, name=None):
@@ -610,6 +877,11 @@ def load_project(files=None, definition=None, env=None, environ=None, read=None,
     lookup = make_lookup(env, environ)
     files = list(files or [])
     documents = load_documents(files, definition, read, lookup)
+    with NamedErrors(sources_name(files)):
+        return _project(documents, files, read, lookup, name)
+
+
+def _project(documents, files, read, lookup, name):
     data = merge(documents)
     project = project_name(name, data, files)
     working_dir = posixpath.dirname(files[0]) if files else None
@@ -625,8 +897,9 @@ def load_project(files=None, definition=None, env=None, environ=None, read=None,
         path = "services.%s" % service_name
         if not SERVICE_RE.match(service_name):
             raise ComposeError("%s: the service name may use [a-zA-Z0-9_.-], starting with a letter or digit" % path)
-        options, nets, vols = container_options(project, service_name, service, data, networks, volumes,
-                                                working_dir, read, lookup, files)
+        with NamedErrors(sources_name(files), path):
+            options, nets, vols = container_options(project, service_name, service, data, networks, volumes,
+                                                    working_dir, read, lookup, files)
         used_networks.update(nets)
         used_volumes.update(vols)
         depends = dict((dep, settings["condition"]) for dep, settings in (service.get("depends_on") or {}).items())
@@ -762,7 +1035,7 @@ def _devices(value, path):
             _refuse_unknown(item, ("source", "target", "permissions"), "%s[%d]" % (path, index))
             if not item.get("source"):
                 raise ComposeError("%s[%d].source is required" % (path, index))
-            text = item["source"] + ":" + str(item.get("target") or item["source"])
+            text = str(item["source"]) + ":" + str(item.get("target") or item["source"])
             if item.get("permissions"):
                 text += ":" + str(item["permissions"])
             out.append(text)
@@ -824,19 +1097,12 @@ def _read_env_files(paths, working_dir, read, service_name):
         full = _host_path(name, working_dir, path)
         try:
             text = read(os.path.expanduser(full))
-        except (IOError, OSError, TypeError) as exc:
-            raise ComposeError("%s: %s cannot be read: %s" % (path, full, getattr(exc, "strerror", exc)))
-        for number, line in enumerate(text.splitlines(), 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            key, sep, val = line.partition("=")
-            if not sep or not key.strip():
-                raise ComposeError("%s: %s line %d is not KEY=VALUE: %r" % (path, full, number, line))
-            val = val.strip()
-            if len(val) >= 2 and val[0] == val[-1] and val[0] in "\"'":
-                val = val[1:-1]
-            env[key.strip()] = val
+        except (IOError, OSError, TypeError, UnicodeDecodeError) as exc:
+            raise ComposeError("%s: %s cannot be read: %s" % (path, full, getattr(exc, "strerror", None) or exc))
+        try:
+            env.update(values.parse_env_file(text, full))
+        except SpecError as exc:
+            raise ComposeError("%s: %s" % (path, exc))
     return env
 
 

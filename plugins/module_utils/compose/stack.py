@@ -81,6 +81,7 @@ def check_keys(data, source):
         if not reader._is_extension(key) and key not in TOP_LEVEL:
             raise ComposeError("%s: %s: not supported by a stack. Supported top-level keys: %s and x-* extensions"
                                % (source, key, ", ".join(TOP_LEVEL)))
+    reader.check_shape(data, reader.DOCUMENT_SHAPE, "")
     services = {} if data.get("services") is None else data["services"]
     if not isinstance(services, dict):
         raise ComposeError("services must be a mapping of service name to its settings")
@@ -92,6 +93,7 @@ def check_keys(data, source):
         hint = " (a stack runs existing images: build and push them with dockyard.docker.image)" \
             if "build" in service else ""
         reader._refuse_unknown(service, SERVICE_KEYS + IGNORED_KEYS, path, hint)
+        reader.check_shape(service, reader.SERVICE_SHAPE, path)
         for key, accepted in (("healthcheck", reader.HEALTHCHECK_KEYS), ("logging", reader.LOGGING_KEYS)):
             if isinstance(service.get(key), dict):
                 reader._refuse_unknown(service[key], accepted, "%s.%s" % (path, key))
@@ -109,6 +111,7 @@ def check_keys(data, source):
         for name, settings in objects.items():
             if settings is not None:
                 reader._refuse_unknown(settings, accepted, "%s.%s" % (section, name))
+                reader.check_shape(settings, reader.OBJECT_SHAPE, "%s.%s" % (section, name))
 
 
 def _check_deploy(deploy, path):
@@ -141,8 +144,8 @@ def normalize_service(service, path):
 
 
 def _number(text, path, what):
-    if not re.match(r"^[0-9]+$", text or ""):
-        raise ComposeError("%s: %r is not a %s number" % (path, text, what))
+    if not re.match(r"^[0-9]{1,5}$", text or ""):
+        raise ComposeError("%s: %s is not a %s number (1-65535)" % (path, values.shown(text), what))
     number = int(text)
     if not 0 < number < 65536:
         raise ComposeError("%s: port %d is out of range 1-65535" % (path, number))
@@ -446,12 +449,17 @@ def load_stack(name, sources, env=None, environ=None, read=None):
             raise ComposeError("compose[%d]: %r is neither a path nor a mapping" % (index, source))
         try:
             text = read(source)
-        except (IOError, OSError) as exc:
+        except (IOError, OSError, UnicodeDecodeError) as exc:
             raise ComposeError("compose[%d]: compose file %s cannot be read: %s"
-                               % (index, source, getattr(exc, "strerror", exc)))
+                               % (index, source, getattr(exc, "strerror", None) or exc))
         paths.append(source)
         documents.append(reader.prepare_document(source, reader.parse_yaml(text, source), lookup, check_keys,
                                                  normalize_service))
+    with reader.NamedErrors(reader.sources_name(paths) if paths else "compose"):
+        return _stack(name, documents, paths, read, lookup)
+
+
+def _stack(name, documents, paths, read, lookup):
     data = reader.merge(documents)
     working_dir = posixpath.dirname(paths[0]) if paths else None
     if not data["services"]:
@@ -468,8 +476,10 @@ def load_stack(name, sources, env=None, environ=None, read=None):
         if not reader.SERVICE_RE.match(key):
             raise ComposeError("services.%s: the service name may use [a-zA-Z0-9_.-], starting with a letter or "
                                "digit" % key)
-        params, notes = service_options(name, key, data["services"][key], objects["networks"], objects["volumes"],
-                                        objects["secrets"], objects["configs"], working_dir, read, lookup)
+        with reader.NamedErrors(reader.sources_name(paths) if paths else "compose", "services.%s" % key):
+            params, notes = service_options(name, key, data["services"][key], objects["networks"],
+                                            objects["volumes"], objects["secrets"], objects["configs"], working_dir,
+                                            read, lookup)
         services[key] = params
         warnings.extend(notes)
     used = set(n["name"] for params in services.values() for n in params["networks"])

@@ -50,8 +50,8 @@ ULIMITS = ("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice
 def validate_name(name, option="name"):
     if name is None or not isinstance(name, str) or not NAME_RE.match(name) or "/" in name[1:]:
         raise SpecError(
-            "%s %r is not a valid container name: use 2 or more of the characters [a-zA-Z0-9_.-], "
-            "starting with a letter or digit (no slashes)" % (option, name)
+            "%s %s is not a valid container name: use 2 or more of the characters [a-zA-Z0-9_.-], "
+            "starting with a letter or digit (no slashes)" % (option, values.shown(name))
         )
     return name.lstrip("/")
 
@@ -59,15 +59,15 @@ def validate_name(name, option="name"):
 def _port_range(text, item, allow_empty):
     if text == "" and allow_empty:
         return None
-    match = re.match(r"^([0-9]+)(?:-([0-9]+))?$", text)
+    match = re.match(r"^([0-9]{1,5})(?:-([0-9]{1,5}))?$", text)
     if not match:
-        raise SpecError("published_ports item %r is not valid: expected %s" % (item, PORT_FORMS))
+        raise SpecError("published_ports item %s is not valid: expected %s" % (values.shown(item), PORT_FORMS))
     start = int(match.group(1))
     end = int(match.group(2) or start)
     if not (1 <= start <= end <= 65535):
         raise SpecError(
-            "published_ports item %r is not valid: ports must be 1-65535 (ranges low-high); expected %s"
-            % (item, PORT_FORMS)
+            "published_ports item %s is not valid: ports must be 1-65535 (ranges low-high); expected %s"
+            % (values.shown(item), PORT_FORMS)
         )
     return list(range(start, end + 1))
 
@@ -79,25 +79,25 @@ def parse_port(item):
     """
     text = str(item).strip()
     if not text:
-        raise SpecError("published_ports item %r is not valid: expected %s" % (item, PORT_FORMS))
+        raise SpecError("published_ports item %s is not valid: expected %s" % (values.shown(item), PORT_FORMS))
     proto = "tcp"
     if "/" in text:
         text, proto = text.rsplit("/", 1)
         proto = proto.lower()
         if proto not in PROTOCOLS:
             raise SpecError(
-                "published_ports item %r: protocol %r is not one of %s; expected %s"
-                % (item, proto, ", ".join(PROTOCOLS), PORT_FORMS)
+                "published_ports item %s: protocol %s is not one of %s; expected %s"
+                % (values.shown(item), values.shown(proto), ", ".join(PROTOCOLS), PORT_FORMS)
             )
     host_ip = ""
     if text.startswith("["):
         end = text.find("]")
         if end < 0 or text[end + 1:end + 2] != ":":
-            raise SpecError("published_ports item %r is not valid: expected %s" % (item, PORT_FORMS))
+            raise SpecError("published_ports item %s is not valid: expected %s" % (values.shown(item), PORT_FORMS))
         host_ip = text[1:end]
         rest = text[end + 2:].split(":")
         if len(rest) != 2:
-            raise SpecError("published_ports item %r is not valid: expected %s" % (item, PORT_FORMS))
+            raise SpecError("published_ports item %s is not valid: expected %s" % (values.shown(item), PORT_FORMS))
         host_part, cont_part = rest
     else:
         parts = text.split(":")
@@ -108,17 +108,17 @@ def parse_port(item):
         elif len(parts) == 3:
             host_ip, host_part, cont_part = parts
         else:
-            raise SpecError("published_ports item %r is not valid: expected %s" % (item, PORT_FORMS))
+            raise SpecError("published_ports item %s is not valid: expected %s" % (values.shown(item), PORT_FORMS))
     if host_ip and not values.is_ip(host_ip):
         raise SpecError(
-            "published_ports item %r: %r is not an IP address; expected %s" % (item, host_ip, PORT_FORMS)
+            "published_ports item %s: %s is not an IP address; expected %s" % (values.shown(item), values.shown(host_ip), PORT_FORMS)
         )
     cont_ports = _port_range(cont_part, item, allow_empty=False)
     host_ports = _port_range(host_part, item, allow_empty=True)
     if host_ports is not None and len(host_ports) != len(cont_ports):
         raise SpecError(
-            "published_ports item %r: host and container port ranges differ in length; expected %s"
-            % (item, PORT_FORMS)
+            "published_ports item %s: host and container port ranges differ in length; expected %s"
+            % (values.shown(item), PORT_FORMS)
         )
     result = []
     for index, cport in enumerate(cont_ports):
@@ -134,7 +134,7 @@ def parse_ports(items, default_host_ip=None):
     if isinstance(items, (str, int)):
         items = [items]
     bindings = {}
-    for item in items:
+    for item in values.sequence(items, "published_ports"):
         for cport, host_ip, hport in parse_port(item):
             host_ip = host_ip or default_host_ip or ""
             bindings.setdefault(cport, [])
@@ -175,17 +175,17 @@ def parse_volume(item):
     elif len(parts) == 3:
         source, target, mode = parts
     else:
-        raise SpecError("volumes item %r is not valid: expected %s" % (item, VOLUME_FORMS))
+        raise SpecError("volumes item %s is not valid: expected %s" % (values.shown(item), VOLUME_FORMS))
     if not target.startswith("/"):
         raise SpecError(
-            "volumes item %r: the container path %r must be absolute; expected %s" % (item, target, VOLUME_FORMS)
+            "volumes item %s: the container path %s must be absolute; expected %s" % (values.shown(item), values.shown(target), VOLUME_FORMS)
         )
     modes = [m for m in mode.split(",") if m]
     for flag in modes:
         if flag not in VOLUME_MODES:
-            raise SpecError("volumes item %r: mode %r is not valid; expected %s" % (item, flag, VOLUME_FORMS))
+            raise SpecError("volumes item %s: mode %s is not valid; expected %s" % (values.shown(item), values.shown(flag), VOLUME_FORMS))
     if "ro" in modes and "rw" in modes:
-        raise SpecError("volumes item %r: mode cannot be both ro and rw" % (item,))
+        raise SpecError("volumes item %s: mode cannot be both ro and rw" % (values.shown(item),))
     if "ro" not in modes and "rw" not in modes:
         modes.insert(0, "rw")
     mode = ",".join(modes)
@@ -195,8 +195,8 @@ def parse_volume(item):
         return ("bind", source.rstrip("/") or "/", target.rstrip("/") or "/", mode)
     if not VOLUME_NAME_RE.match(source):
         raise SpecError(
-            "volumes item %r: %r is neither an absolute host path nor a volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+); "
-            "expected %s" % (item, source, VOLUME_FORMS)
+            "volumes item %s: %s is neither an absolute host path nor a volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+); "
+            "expected %s" % (values.shown(item), values.shown(source), VOLUME_FORMS)
         )
     return ("volume", source, target.rstrip("/") or "/", mode)
 
@@ -206,7 +206,7 @@ def parse_volumes(items):
     if items is None:
         return None, None
     binds, anonymous = [], []
-    for item in items:
+    for item in values.sequence(items, "volumes"):
         kind, source, target, mode = parse_volume(item)
         if kind == "anonymous":
             anonymous.append(target)
@@ -245,20 +245,20 @@ def parse_mounts(items):
     if items is None:
         return None
     out = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(values.sequence(items, "mounts")):
         where = "mounts[%d]" % index
         if not isinstance(item, dict):
             raise SpecError("%s must be a dict with keys %s" % (where, ", ".join(MOUNT_KEYS)))
-        unknown = sorted(set(k for k, v in item.items() if v is not None) - set(MOUNT_KEYS))
+        unknown = values.unknown_keys(item, MOUNT_KEYS)
         if unknown:
-            raise SpecError("%s: unknown keys %s; accepted keys: %s" % (where, ", ".join(unknown), ", ".join(MOUNT_KEYS)))
+            raise SpecError("%s: unknown keys %s; accepted keys: %s" % (where, unknown, ", ".join(MOUNT_KEYS)))
         mtype = values.choice(item.get("type") or "volume", MOUNT_TYPES, where + ".type")
         target = item.get("target")
         if not target or not str(target).startswith("/"):
-            raise SpecError("%s.target must be an absolute container path, got %r" % (where, target))
+            raise SpecError("%s.target must be an absolute container path, got %s" % (where, values.shown(target)))
         source = item.get("source")
         if mtype == "bind" and (not source or not str(source).startswith("/")):
-            raise SpecError("%s.source must be an absolute host path for type bind, got %r" % (where, source))
+            raise SpecError("%s.source must be an absolute host path for type bind, got %s" % (where, values.shown(source)))
         if mtype == "tmpfs" and source:
             raise SpecError("%s.source must not be set for type tmpfs" % where)
         for key, needs in (("propagation", "bind"), ("no_copy", "volume"), ("labels", "volume"),
@@ -350,15 +350,15 @@ def parse_networks(value):
     if value is None:
         return None
     out = []
-    for index, item in enumerate(value):
+    for index, item in enumerate(values.sequence(value, "networks")):
         where = "networks[%d]" % index
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict) or not item.get("name"):
             raise SpecError("%s must be a dict with name (and optional %s)" % (where, ", ".join(NETWORK_KEYS[1:])))
-        unknown = sorted(set(k for k, v in item.items() if v is not None) - set(NETWORK_KEYS))
+        unknown = values.unknown_keys(item, NETWORK_KEYS)
         if unknown:
-            raise SpecError("%s: unknown keys %s; accepted keys: %s" % (where, ", ".join(unknown), ", ".join(NETWORK_KEYS)))
+            raise SpecError("%s: unknown keys %s; accepted keys: %s" % (where, unknown, ", ".join(NETWORK_KEYS)))
         out.append(dict(
             name=str(item["name"]),
             aliases=sorted(values.string_list(item.get("aliases"), where + ".aliases") or []),
@@ -369,8 +369,10 @@ def parse_networks(value):
             driver_opts=values.string_map(item.get("driver_opts"), where + ".driver_opts") or None,
         ))
     names = [n["name"] for n in out]
-    if len(set(names)) != len(names):
-        raise SpecError("networks: each network may be listed once, got %s" % ", ".join(names))
+    twice = sorted(set(name for name in names if names.count(name) > 1))
+    if twice:
+        raise SpecError("networks: each network may be listed once; listed more than once: %s"
+                        % ", ".join(values.key_text(name) for name in twice[:5]))
     return out
 
 
@@ -436,27 +438,13 @@ def env_from_engine(env_list):
 
 
 def read_env_file(path, option="env_file"):
-    """``KEY=VALUE`` lines of an env file (``#`` comments, blank lines and ``export`` allowed) -> dict."""
-    out = {}
+    """An env file on this host -> dict (the rules of :func:`values.parse_env_file`)."""
     try:
         with open(path) as handle:
-            lines = handle.read().splitlines()
-    except (IOError, OSError) as exc:
-        raise SpecError("%s %s cannot be read: %s" % (option, path, exc))
-    for number, line in enumerate(lines, 1):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        if text.startswith("export "):
-            text = text[len("export "):].strip()
-        key, sep, val = text.partition("=")
-        if not sep or not key.strip():
-            raise SpecError("%s %s line %d is not KEY=VALUE: %r" % (option, path, number, line))
-        val = val.strip()
-        if len(val) >= 2 and val[0] == val[-1] and val[0] in "'\"":
-            val = val[1:-1]
-        out[key.strip()] = val
-    return out
+            text = handle.read(values.MAX_ENV_FILE_BYTES + 1)
+    except (IOError, OSError, UnicodeDecodeError) as exc:
+        raise SpecError("%s %s cannot be read: %s" % (option, path, getattr(exc, "strerror", None) or exc))
+    return values.parse_env_file(text, "%s %s" % (option, path))
 
 
 def normalize_capabilities(caps):
@@ -476,8 +464,8 @@ def parse_capabilities(value, option):
     normalized = normalize_capabilities(items)
     for cap in normalized:
         if cap != "ALL" and cap[len("CAP_"):] not in CAPABILITIES:
-            raise SpecError("%s: %r is not a Linux capability. Accepted values: ALL or one of %s (with or "
-                            "without CAP_, any case)" % (option, cap[len("CAP_"):], ", ".join(CAPABILITIES)))
+            raise SpecError("%s: %s is not a Linux capability. Accepted values: ALL or one of %s (with or "
+                            "without CAP_, any case)" % (option, values.shown(cap[len("CAP_"):]), ", ".join(CAPABILITIES)))
     return normalized
 
 
@@ -490,7 +478,7 @@ def parse_devices(value, option):
     for item in items:
         parts = item.split(":")
         if len(parts) > 3 or not parts[0].startswith("/"):
-            raise SpecError("%s item %r is not valid: expected %s" % (option, item, forms))
+            raise SpecError("%s item %s is not valid: expected %s" % (option, values.shown(item), forms))
         host_path = parts[0]
         container_path, perms = host_path, "rwm"
         if len(parts) == 2:
@@ -501,7 +489,7 @@ def parse_devices(value, option):
         elif len(parts) == 3:
             container_path, perms = parts[1], parts[2]
         if not container_path.startswith("/") or not perms or set(perms) - set("rwm"):
-            raise SpecError("%s item %r is not valid: expected %s" % (option, item, forms))
+            raise SpecError("%s item %s is not valid: expected %s" % (option, values.shown(item), forms))
         out.append({"PathOnHost": host_path, "PathInContainer": container_path, "CgroupPermissions": perms})
     return out
 
@@ -515,12 +503,13 @@ def parse_ulimits(value, option):
     for item in items:
         parts = item.split(":")
         if len(parts) not in (2, 3) or parts[0] not in ULIMITS:
-            raise SpecError("%s item %r is not valid: expected %s" % (option, item, forms))
+            raise SpecError("%s item %s is not valid: expected %s" % (option, values.shown(item), forms))
         try:
-            soft = int(parts[1])
-            hard = int(parts[2]) if len(parts) == 3 else soft
-        except ValueError:
-            raise SpecError("%s item %r is not valid: expected %s" % (option, item, forms))
+            soft = values.integer(parts[1], option)
+            hard = values.integer(parts[2], option) if len(parts) == 3 else soft
+        except SpecError:
+            raise SpecError("%s item %s is not valid: expected %s (at most %d)"
+                            % (option, values.shown(item), forms, values.INT64_MAX))
         out.append({"Name": parts[0], "Soft": soft, "Hard": hard})
     return sorted(out, key=lambda u: u["Name"])
 
@@ -538,8 +527,8 @@ def parse_tmpfs(value, option):
     for item in items:
         path, _sep, opts = item.partition(":")
         if not path.startswith("/"):
-            raise SpecError("%s item %r: the path %r must be absolute; expected /PATH[:OPTIONS] "
-                            "(e.g. /run:size=64m)" % (option, item, path))
+            raise SpecError("%s item %s: the path %s must be absolute; expected /PATH[:OPTIONS] "
+                            "(e.g. /run:size=64m)" % (option, values.shown(item), values.shown(path)))
         out[path] = opts
     return out
 
@@ -551,7 +540,8 @@ def parse_etc_hosts(value, option):
     out = []
     for host_name, address in sorted(mapping.items()):
         if address != "host-gateway" and not values.is_ip(address):
-            raise SpecError("%s.%s %r is not an IP address (or host-gateway)" % (option, host_name, address))
+            raise SpecError("%s.%s %s is not an IP address (or host-gateway)"
+                            % (option, values.key_text(host_name), values.shown(address)))
         out.append("%s:%s" % (host_name, address))
     return out
 
@@ -560,12 +550,12 @@ def parse_throttle(value, option, iops=False):
     if value is None:
         return None
     out = []
-    for index, item in enumerate(value):
+    for index, item in enumerate(values.sequence(value, option)):
         where = "%s[%d]" % (option, index)
         if not isinstance(item, dict) or not item.get("path") or item.get("rate") is None:
             raise SpecError("%s must be a dict with path and rate" % where)
         if not str(item["path"]).startswith("/"):
-            raise SpecError("%s.path %r must be an absolute device path" % (where, item["path"]))
+            raise SpecError("%s.path %s must be an absolute device path" % (where, values.shown(item["path"])))
         rate = values.nonneg_int(item["rate"], where + ".rate") if iops else values.size(item["rate"], where + ".rate")
         out.append({"Path": str(item["path"]), "Rate": rate})
     return out
@@ -575,7 +565,7 @@ def parse_device_requests(value, option):
     if value is None:
         return None
     out = []
-    for index, item in enumerate(value):
+    for index, item in enumerate(values.sequence(value, option)):
         where = "%s[%d]" % (option, index)
         if not isinstance(item, dict):
             raise SpecError("%s must be a dict with driver, count, device_ids, capabilities, options" % where)
@@ -610,7 +600,7 @@ def parse_links(value, option):
     for item in items:
         name, _sep, alias = item.partition(":")
         if not name or not NAME_RE.match(name.lstrip("/")):
-            raise SpecError("%s item %r is not valid: expected NAME or NAME:ALIAS" % (option, item))
+            raise SpecError("%s item %s is not valid: expected NAME or NAME:ALIAS" % (option, values.shown(item)))
         out.append("%s:%s" % (name.lstrip("/"), alias or name.lstrip("/")))
     return out
 
@@ -635,13 +625,13 @@ def parse_exposed(value, option):
         if "/" in text:
             text, proto = text.split("/", 1)
             proto = proto.lower()
-        match = re.match(r"^([0-9]+)(?:-([0-9]+))?$", text)
+        match = re.match(r"^([0-9]{1,5})(?:-([0-9]{1,5}))?$", text)
         if proto not in PROTOCOLS or not match:
-            raise SpecError("%s item %r is not valid: expected PORT[/PROTOCOL] or START-END[/PROTOCOL] with "
-                            "PROTOCOL tcp, udp or sctp" % (option, item))
+            raise SpecError("%s item %s is not valid: expected PORT[/PROTOCOL] or START-END[/PROTOCOL] with "
+                            "PROTOCOL tcp, udp or sctp" % (option, values.shown(item)))
         start, end = int(match.group(1)), int(match.group(2) or match.group(1))
         if not 1 <= start <= end <= 65535:
-            raise SpecError("%s item %r: ports must be 1-65535" % (option, item))
+            raise SpecError("%s item %s: ports must be 1-65535" % (option, values.shown(item)))
         for port in range(start, end + 1):
             out.add("%d/%s" % (port, proto))
     return sorted(out)

@@ -399,7 +399,7 @@ def _read_etc_hosts(inspect, ctx):
 
 def _parse_ips(value, params, name):
     items = values.string_list(value, name)
-    for item in items:
+    for item in items or []:
         values.ip_address(item, "%s item" % name)
     return items
 
@@ -447,8 +447,8 @@ def _parse_pull(value, params, name):
     if isinstance(value, bool):
         return "always" if value else "missing"
     if value not in PULL_CHOICES:
-        raise SpecError("%s %r is not valid. Accepted values: %s (or true = always, false = missing)"
-                        % (name, value, ", ".join(PULL_CHOICES)))
+        raise SpecError("%s %s is not valid. Accepted values: %s (or true = always, false = missing)"
+                        % (name, values.shown(value), ", ".join(PULL_CHOICES)))
     return value
 
 
@@ -490,8 +490,8 @@ def _put_platform(request, value, ctx):
 def _parse_mode(value, params, name):
     text = values.string(value, name)
     if text is not None and not re.match(r"^(host|private|shareable|none|container:.+|)$", text):
-        raise SpecError("%s %r is not valid. Accepted values: host, private, shareable, none, container:NAME"
-                        % (name, value))
+        raise SpecError("%s %s is not valid. Accepted values: host, private, shareable, none, container:NAME"
+                        % (name, values.shown(value)))
     return text
 
 
@@ -524,7 +524,7 @@ def _parse_image(value, params, name):
         return None
     text = str(value).strip()
     if not text or " " in text:
-        raise SpecError("image %r is not an image reference (e.g. app:1.2, registry:5000/app)" % value)
+        raise SpecError("image %s is not an image reference (e.g. app:1.2, registry:5000/app)" % values.shown(value))
     return text
 
 
@@ -537,7 +537,8 @@ def _parse_host_ip(value, params, name):
         return value
     text = str(value).strip("[]")
     if not values.is_ip(text):
-        raise SpecError("default_host_ip %r must be an empty string, an IPv4 address or an IPv6 address" % value)
+        raise SpecError("default_host_ip %s must be an empty string, an IPv4 address or an IPv6 address"
+                        % values.shown(value))
     return text
 
 
@@ -546,15 +547,7 @@ def _parse_stop_timeout(value, params, name):
 
 
 def _parse_timeout(value, params, name):
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0 or isinstance(value, bool):
-        raise SpecError("%s must be a number of seconds >= 0, got %r" % (name, value))
-    return number
+    return values.seconds(value, name)
 
 
 def _parse_env_file(value, params, name):

@@ -105,6 +105,7 @@ def _command(value, option):
 def _update_config(value, option, failure_actions):
     if value is None:
         return None
+    values.mapping(value, option)
     out = {}
     _put(out, "Parallelism", _nonneg_int(value.get("parallelism"), option + ".parallelism"))
     _put(out, "Delay", parse_duration(value.get("delay"), option + ".delay"))
@@ -126,6 +127,7 @@ def _update_config(value, option, failure_actions):
 def _restart_config(value):
     if value is None:
         return None
+    values.mapping(value, "restart_config")
     out = {}
     _put(out, "Condition", _choice(value.get("condition"), RESTART_CONDITIONS, "restart_config.condition"))
     _put(out, "Delay", parse_duration(value.get("delay"), "restart_config.delay"))
@@ -141,16 +143,17 @@ def _healthcheck(value):
 def _placement(value):
     if value is None:
         return None
+    values.mapping(value, "placement")
     out = {}
     constraints = value.get("constraints")
     if constraints is not None:
-        out["Constraints"] = sorted(str(c) for c in constraints)
+        out["Constraints"] = sorted(values.string_list(constraints, "placement.constraints"))
     prefs = value.get("preferences")
     if prefs is not None:
         rendered = []
-        for pref in prefs:
+        for pref in values.sequence(prefs, "placement.preferences"):
             if not isinstance(pref, dict) or list(pref.keys()) != ["spread"]:
-                raise SpecError("placement.preferences: each item must be {spread: node.labels.NAME}, got %r" % (pref,))
+                raise SpecError("placement.preferences: each item must be {spread: node.labels.NAME}, got %s" % (values.shown(pref),))
             rendered.append({"Spread": {"SpreadDescriptor": str(pref["spread"])}})
         out["Preferences"] = rendered
     max_replicas = value.get("max_replicas")
@@ -163,16 +166,9 @@ def _placement(value):
 def _resource_block(value, option):
     if value is None:
         return None
+    values.mapping(value, option)
     out = {}
-    cpus = value.get("cpus")
-    if cpus is not None:
-        try:
-            cpus = float(cpus)
-        except (TypeError, ValueError):
-            raise SpecError("%s.cpus must be a number such as 0.5" % option)
-        if cpus < 0:
-            raise SpecError("%s.cpus cannot be negative" % option)
-        out["NanoCPUs"] = int(round(cpus * 10 ** 9))
+    _put(out, "NanoCPUs", values.cpus(value.get("cpus"), option + ".cpus"))
     _put(out, "MemoryBytes", parse_size(value.get("memory"), option + ".memory"))
     return out
 
@@ -187,6 +183,7 @@ def _resources(value, limits=None, reservations=None):
             value[key] = given
     if not value:
         return None
+    values.mapping(value, "resources", ("limits", "reservations"))
     out = {}
     _put(out, "Limits", _resource_block(value.get("limits"), "resources.limits"))
     _put(out, "Reservations", _resource_block(value.get("reservations"), "resources.reservations"))
@@ -207,8 +204,9 @@ def _mounts(value):
     if value is None:
         return None
     out = []
-    for index, mount in enumerate(value):
+    for index, mount in enumerate(values.sequence(value, "mounts")):
         where = "mounts[%d]" % index
+        values.mapping(mount, where)
         mount = _driver_config(mount, where)
         mtype = _choice(mount.get("type") or "volume", MOUNT_TYPES, where + ".type")
         target = mount.get("target")
@@ -263,8 +261,9 @@ def _references(value, kind, ids):
         return None
     name_key = "%s_name" % kind
     out = []
-    for index, ref in enumerate(value):
+    for index, ref in enumerate(values.sequence(value, kind + "s")):
         where = "%ss[%d]" % (kind, index)
+        values.mapping(ref, where)
         name = ref.get(name_key)
         if not name:
             raise SpecError("%s.%s is required" % (where, name_key))
@@ -275,8 +274,8 @@ def _references(value, kind, ids):
         if given_id and name not in ids:
             ids = dict(ids, **{name: given_id})
         if name not in ids:
-            raise SpecError("%s: %s %r does not exist in the swarm; create it first (dockyard.docker.swarm_%s)"
-                            % (where, kind, name, kind))
+            raise SpecError("%s: %s %s does not exist in the swarm; create it first (dockyard.docker.swarm_%s)"
+                            % (where, kind, values.shown(name), kind))
         default_mode = 0o444
         item = {
             "File": {
@@ -296,14 +295,14 @@ def _networks(value, ids):
     if value is None:
         return None
     out = []
-    for index, net in enumerate(value):
+    for index, net in enumerate(values.sequence(value, "networks")):
         if isinstance(net, str):
             net = {"name": net}
         if not isinstance(net, dict) or not net.get("name"):
             raise SpecError("networks[%d] must be a network name or {name, aliases}" % index)
         name = net["name"]
         if name not in ids:
-            raise SpecError("networks[%d]: network %r does not exist; create it (driver overlay) first" % (index, name))
+            raise SpecError("networks[%d]: network %s does not exist; create it (driver overlay) first" % (index, values.shown(name)))
         item = {"Target": ids[name]}
         if net.get("aliases"):
             item["Aliases"] = [str(a) for a in net["aliases"]]
@@ -320,9 +319,10 @@ def _endpoint(params):
     _put(out, "Mode", mode)
     if publish is not None:
         ports = []
-        for index, port in enumerate(publish):
+        for index, port in enumerate(values.sequence(publish, "publish")):
             where = "publish[%d]" % index
-            target = _nonneg_int(port.get("target_port"), where + ".target_port")
+            values.mapping(port, where)
+            target = values.integer(port.get("target_port"), where + ".target_port", minimum=0, maximum=65535)
             if not target:
                 raise SpecError("%s.target_port is required (the port inside the task)" % where)
             item = {
@@ -330,7 +330,8 @@ def _endpoint(params):
                 "TargetPort": target,
                 "PublishMode": _choice(port.get("mode") or "ingress", PUBLISH_MODES, where + ".mode"),
             }
-            published = _nonneg_int(port.get("published_port"), where + ".published_port")
+            published = values.integer(port.get("published_port"), where + ".published_port", minimum=0,
+                                       maximum=65535)
             if published:
                 item["PublishedPort"] = published
             ports.append(item)
@@ -361,13 +362,12 @@ def validate_mode(params):
                     "out or rolled back); remove %s or use mode: replicated or global" % (option, mode, option))
     if replicas is not None:
         if isinstance(replicas, bool):
-            raise SpecError("replicas must be an integer >= 0, got %r" % (replicas,))
+            raise SpecError("replicas must be an integer >= 0, got %s" % (values.shown(replicas),))
         try:
-            replicas = int(replicas)
-        except (TypeError, ValueError):
-            raise SpecError("replicas must be an integer >= 0, got %r" % (replicas,))
-        if replicas < 0:
-            raise SpecError("replicas must be an integer >= 0 (0 stops all tasks), got %d" % replicas)
+            replicas = values.integer(replicas, "replicas", minimum=0)
+        except SpecError:
+            raise SpecError("replicas must be an integer >= 0 (0 stops all tasks; at most %d), got %s"
+                            % (values.INT64_MAX, values.shown(replicas)))
         if mode in ("global", "global-job"):
             raise SpecError(
                 "replicas cannot be used with mode: %s (a global %s runs one task on every eligible "
@@ -408,10 +408,10 @@ def _logging(value):
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise SpecError("logging must be a dict {driver, options}, got %r" % (value,))
-    unknown = sorted(set(value) - {"driver", "options"})
+        raise SpecError("logging must be a dict {driver, options}, got %s" % (values.shown(value),))
+    unknown = values.unknown_keys(value, ("driver", "options"))
     if unknown:
-        raise SpecError("logging: unknown keys %s; accepted keys: driver, options" % ", ".join(unknown))
+        raise SpecError("logging: unknown keys %s; accepted keys: driver, options" % unknown)
     driver = values.string(value.get("driver"), "logging.driver")
     options = _str_map(value.get("options"), "logging.options")
     if not driver:
