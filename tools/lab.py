@@ -374,8 +374,10 @@ def render_inventory(lab, nodes, key_file, groups=None, lab_vars=None):
     return inv
 
 
-def default_groups(hosts, registry=None):
+def default_groups(hosts, registry=None, storage=False):
     """Swarm roles for a lab of N nodes: 3 managers from 5 nodes up, else 1.
+
+    ``storage``: every node is also in ``storage_servers`` (nodes started with ``--fuse`` have a brick volume).
 
     A ``registry`` node is alone in ``registry``: lab infrastructure, outside the swarm and ``docker_hosts``
     (playbooks/lab_registry.yml sets it up; ``make lab`` runs site.yml on ``docker_hosts``).
@@ -385,6 +387,8 @@ def default_groups(hosts, registry=None):
     groups = {"swarm_managers": managers, "swarm_workers": workers, "docker_hosts": list(hosts)}
     if registry:
         groups["registry"] = [registry]
+    if storage:
+        groups["storage_servers"] = list(hosts)
     return groups
 
 
@@ -733,7 +737,7 @@ def up(lab, hosts, image, groups=None, load=(), registry=False, registry_load=()
     lab_vars = {"lab_state_dir": os.path.join(STATE, lab)}
     if reg:
         lab_vars["lab_registry_images"] = list(registry_load)
-    inv = render_inventory(lab, nodes, key, groups if groups is not None else default_groups(hosts, reg), lab_vars)
+    inv = render_inventory(lab, nodes, key, groups if groups is not None else default_groups(hosts, reg, fuse), lab_vars)
     path = os.path.join(STATE, lab, "inventory.yml")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as fh:

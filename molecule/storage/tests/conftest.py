@@ -46,6 +46,14 @@ def wait_for(predicate, timeout=90, interval=1.0, what="condition"):
         time.sleep(interval)
 
 
+def address(node):
+    """The node's address on the lab network (the inventory's ansible_host)."""
+    import yaml
+
+    with open(INVENTORY) as fh:
+        return yaml.safe_load(fh)["all"]["hosts"][node]["ansible_host"]
+
+
 def keeper_task():
     """(node, container ID) of the running task of service keeper."""
     found = []
@@ -82,10 +90,11 @@ def storage_snapshot():
     """What a refused run must not move: units, drop-ins, Docker volumes, the GlusterFS volume, the bricks."""
     snap = {"gluster": sh(MANAGER, "gluster volume info %s" % VOLUME)}
     for node in NODES:
-        snap[node] = sh(node, "ls -la /etc/systemd/system /etc/systemd/system/docker.service.d; "
+        snap[node] = sh(node, "ls -A /etc/systemd/system /etc/systemd/system/docker.service.d; "
                               "md5sum /etc/systemd/system/*.mount /etc/systemd/system/docker.service.d/*; "
-                              "docker volume ls --format '{{.Name}} {{.Driver}}'; ls -la /mnt /srv/dockyard %s"
-                              % BRICK)
+                              "systemctl is-active %s docker.service; "
+                              "docker volume ls --format '{{.Name}} {{.Driver}}'; ls -A /mnt /srv/dockyard %s/volumes"
+                              % (UNIT, BRICK))
     return snap
 
 

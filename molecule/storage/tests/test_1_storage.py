@@ -9,14 +9,15 @@ rebooted node mounts the shared filesystem before docker.service and its contain
 import datetime
 import json
 import os
+import re
 import subprocess
 import uuid
 
 import pytest
 import yaml
 
-from conftest import (BRICK, INVENTORY, MANAGER, MOUNT, NODES, SHARED, SHARED_DIR, UNIT, VOLUME, keeper_task,
-                      lab_nodes, run_role, sh, storage_snapshot, wait_for)
+from conftest import (BRICK, INVENTORY, MANAGER, MOUNT, NODES, SHARED, SHARED_DIR, UNIT, VOLUME, address,
+                      keeper_task, lab_nodes, run_role, sh, storage_snapshot, wait_for)
 
 
 def single_server_inventory(tmp_path):
@@ -65,8 +66,7 @@ def test_one_replica_3_volume_of_the_nodes_own_bricks():
     assert "Type: Replicate" in info and "Status: Started" in info
     assert "Number of Bricks: 1 x 3 = 3" in info
     for node in NODES:
-        address = sh(node, "hostname -I").split()[0]
-        assert "%s:%s" % (address, BRICK) in info
+        assert "%s:%s" % (address(node), BRICK) in info
         # the brick is on the node's own volume at /srv, not on the container's overlay root
         assert sh(node, "findmnt --noheadings --output TARGET --target %s" % BRICK).strip() == "/srv"
     peers = sh(MANAGER, "gluster peer status")
@@ -101,6 +101,7 @@ def test_a_file_written_on_one_node_is_read_on_the_others():
 
 
 def test_engine_info_marks_the_shared_volume_and_its_mount_up():
+    sh(MANAGER, "docker volume create storage-local-probe")
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     proc = subprocess.run(["ansible", "-i", INVENTORY, MANAGER, "-m", "dockyard.docker.engine_info",
                            "-a", json.dumps({"containers": False, "volumes": True})],
@@ -145,7 +146,8 @@ def test_the_service_reads_and_writes_while_a_storage_node_is_down(state):
     lab_nodes.kill(down)
     state["down"] = down
     beat = heartbeat(witness)
-    wait_for(lambda: heartbeat(witness) > beat + 2, timeout=30, what="keeper's heartbeat moving on")
+    # clients wait up to GlusterFS's network.ping-timeout (42 s) before they give a silent server up
+    wait_for(lambda: heartbeat(witness) > beat + 2, timeout=120, what="keeper's heartbeat moving on")
     token = uuid.uuid4().hex
     sh(task_node, "docker exec %s sh -c 'echo %s > /data/during-outage'" % (cid, token))
     assert sh(witness, "cat %s/during-outage" % SHARED_DIR).strip() == token
@@ -165,8 +167,10 @@ def test_the_node_comes_back_and_heals(state):
     lab_nodes.start(down)
     wait_for(lambda: sh(down, "findmnt -n -o FSTYPE --mountpoint %s" % MOUNT, check=False).stdout.strip()
              == "fuse.glusterfs", timeout=120, what="%s mounted again" % down)
-    status = lambda: sh(MANAGER, "gluster volume status %s detail" % VOLUME)  # noqa: E731
-    wait_for(lambda: status().count("Online               : Y") == 3, timeout=120, what="three bricks online")
+    def bricks_online():
+        return len(re.findall(r"(?m)^Online\s*:\s*Y\s*$", sh(MANAGER, "gluster volume status %s detail" % VOLUME)))
+
+    wait_for(lambda: bricks_online() == 3, timeout=120, what="three bricks online")
     sh(MANAGER, "gluster volume heal %s" % VOLUME)
     wait_for(lambda: heal_entries() == [0, 0, 0], timeout=180, interval=3,
              what="gluster volume heal %s info without entries" % VOLUME)

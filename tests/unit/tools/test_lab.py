@@ -142,3 +142,8 @@ def test_storage_image_bakes_glusterfs_on_top_of_node_engine():
     assert parent == "node-engine"
     assert "glusterfs-server" in body and "glusterfs-client" in body
     assert lab.build_order(["node-storage"]) == ["base", "node", "node-engine", "node-storage"]
+
+
+def test_default_groups_with_storage_puts_every_node_in_storage_servers():
+    assert lab.default_groups(["a", "b", "c"], "r", storage=True)["storage_servers"] == ["a", "b", "c"]
+    assert "storage_servers" not in lab.default_groups(["a", "b", "c"], "r")
