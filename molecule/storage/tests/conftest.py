@@ -74,7 +74,7 @@ class Run:
         return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
 
 
-def run_role(extra_vars=None, inventory=None, limit=None, timeout=600):
+def run_role(extra_vars=None, inventory=None, limit=None, check=False, timeout=600):
     """ansible-playbook apply.yml (the shared_storage role) with ``extra_vars`` as JSON."""
     assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
     argv = ["ansible-playbook", "-i", inventory or INVENTORY, os.path.join(SCENARIO_DIR, "apply.yml")]
@@ -82,6 +82,8 @@ def run_role(extra_vars=None, inventory=None, limit=None, timeout=600):
         argv += ["--extra-vars", json.dumps(extra_vars)]
     if limit:
         argv += ["--limit", limit]
+    if check:
+        argv += ["--check", "--diff"]
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     return Run(subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env, check=False))
 

@@ -61,6 +61,15 @@ def test_a_single_storage_server_is_refused(tmp_path):
     assert storage_snapshot() == before
 
 
+def test_check_mode_on_the_converged_nodes_predicts_no_change():
+    before = storage_snapshot()
+    run = run_role(check=True)
+    assert run.rc == 0, run.output[-3000:]
+    for node in NODES:
+        assert run.recap(node)["changed"] == 0, run.output[-4000:]
+    assert storage_snapshot() == before
+
+
 def test_one_replica_3_volume_of_the_nodes_own_bricks():
     info = sh(MANAGER, "gluster volume info %s" % VOLUME)
     assert "Type: Replicate" in info and "Status: Started" in info
