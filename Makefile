@@ -1,5 +1,6 @@
 # dockyard.docker — developer entry points.
 #   make lab          set up, start the local lab (LAB_NODES=3 and a registry node) and run playbooks/site.yml on it
+#                     (LAB_STORAGE=1: GlusterFS on the nodes, shared volumes, a stateful service on them)
 #   make lab-destroy  remove everything the lab created
 #   make test         set up, then unit tests, mutants, sanity, lint and every Molecule scenario (one at a time)
 #   make mutants      break each container step in turn and show which unit test catches it
@@ -15,10 +16,13 @@ VENV        := $(ROOT)/.venv
 BIN         := $(VENV)/bin
 LAB_NODES   ?= 3
 LAB_NAME    ?= lab
+# LAB_STORAGE=1: nodes from the node-storage image with /dev/fuse and a brick volume, all in storage_servers.
+LAB_STORAGE ?=
+LAB_NODE_IMAGE := $(if $(LAB_STORAGE),node-storage --fuse,node-engine)
 # Images `make lab` puts into the lab's registry (the nodes pull them from there).
 LAB_IMAGES  ?= dockyard-lab/app:latest dockyard-lab/nginx:latest dockyard-lab/redis:latest
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= default engine containers options dropin faults units bulk kit compose registry security swarm stack
+SCENARIOS   ?= default engine containers options dropin faults units bulk kit compose registry security swarm stack storage
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
@@ -48,7 +52,7 @@ engine:
 
 images: engine
 	@echo "==> Lab images (built from Debian packages, cached by recipe)"
-	@$(PYTHON) tools/lab.py images node node-engine registry app nginx redis
+	@$(PYTHON) tools/lab.py images node node-engine node-storage registry app nginx redis
 
 # community.docker, for the side-by-side scenario (molecule/dropin) only: the pinned `ansible` package unpacked
 # into .lab/community, outside the test venv, so nothing else sees it on its collections path.
@@ -122,7 +126,7 @@ galaxy: venv engine
 ## ---------------------------------------------------------------- the lab
 # The nodes and the registry node; the lab's images go into the registry node's engine only.
 lab-up: setup
-	@$(PYTHON) tools/lab.py up --lab $(LAB_NAME) --nodes $(LAB_NODES) --image node-engine --registry $(addprefix --registry-load ,$(LAB_IMAGES))
+	@$(PYTHON) tools/lab.py up --lab $(LAB_NAME) --nodes $(LAB_NODES) --image $(LAB_NODE_IMAGE) --registry $(addprefix --registry-load ,$(LAB_IMAGES))
 
 lab: lab-up
 	@echo "==> ansible-playbook playbooks/lab_registry.yml: the lab's registry (TLS, htpasswd), its images pushed"

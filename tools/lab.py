@@ -14,6 +14,12 @@ Sub-commands (``python3 tools/lab.py --help``):
                to push);
 * ``load``     copy images from this engine into the nodes' engines (docker save | docker load);
 * ``archive``  write an image to a ``docker save`` archive under .lab/images (cached by image ID);
+* ``reboot``   reboot one node the way a host reboots: ``docker stop`` sends systemd its shutdown signal
+               (SIGRTMIN+3), systemd stops every unit (docker.service stops its containers), the node
+               starts again with its volumes and address, and the command returns once systemd runs
+               and SSH answers;
+* ``kill``     stop one node hard (its container killed: no shutdown at all, as a power cut);
+* ``start``    start a stopped node again and wait until systemd runs and SSH answers;
 * ``down``     remove exactly what ``up`` created for that lab (containers, volumes, network);
 * ``summary``  print what runs where.
 
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import hashlib
+import ipaddress
 import json
 import os
 import shutil
@@ -39,6 +46,11 @@ STATE = os.path.join(ROOT, ".lab")
 LABEL = "io.dockyard.lab"
 IMAGE_PREFIX = "dockyard-lab"
 SUITE = "bookworm"
+# Seconds systemd gets to shut a node down on `reboot` (docker.service stops its containers first).
+SHUTDOWN_TIMEOUT = 90
+# Where a node started with `--fuse` has its node-local volume (GlusterFS bricks must not sit on the
+# container's overlay root).
+NODE_DATA_DIR = "/srv"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 
 # Capabilities that work here (the machine's bounding set lacks SYS_RESOURCE, PERFMON, BPF,
@@ -123,6 +135,16 @@ CMD ["/lib/systemd/systemd"]
         """RUN apt-get update -q && apt-get install -y -q --no-install-recommends \\
       docker.io python3-docker iptables \\
  && systemctl enable docker.service
+""",
+        {},
+    ),
+    # A node-engine with GlusterFS baked in (the shared_storage role installs the same packages on bare hosts;
+    # here apt finds them present). glusterd is left disabled: the role enables and starts it.
+    "node-storage": (
+        "node-engine",
+        """RUN apt-get update -q && apt-get install -y -q --no-install-recommends \\
+      glusterfs-server glusterfs-client attr \\
+ && systemctl disable glusterd.service
 """,
         {},
     ),
@@ -269,8 +291,29 @@ def volume_name(lab, host):
     return "dlab-%s-%s-docker" % (lab, host)
 
 
-def node_run_args(lab, host, image, network):
-    """The ``docker run`` arguments for one node (no --privileged; see LAB.md)."""
+def data_volume_name(lab, host):
+    return "dlab-%s-%s-data" % (lab, host)
+
+
+def next_free_address(subnet, used):
+    """The first address of ``subnet`` after the gateway (the first host address) that is not in ``used``."""
+    net = ipaddress.ip_network(subnet, strict=False)
+    taken = set(used)
+    for index, address in enumerate(net.hosts()):
+        if index == 0:
+            continue  # the bridge's gateway
+        if str(address) not in taken:
+            return str(address)
+    raise LabError("network %s has no free address left" % subnet)
+
+
+def node_run_args(lab, host, image, network, address=None, fuse=False):
+    """The ``docker run`` arguments for one node (no --privileged; see LAB.md).
+
+    ``address``: a fixed address on the lab network, so a node keeps it across a reboot (Docker gives a
+    restarted container whatever address is free next, and peers, swarm and inventory know nodes by address).
+    ``fuse``: ``/dev/fuse`` for FUSE mounts (GlusterFS clients) and a node-local volume at NODE_DATA_DIR.
+    """
     args = [
         "run", "-d",
         "--name", container_name(lab, host),
@@ -281,6 +324,8 @@ def node_run_args(lab, host, image, network):
         "--label", "io.dockyard.lab.host=%s" % host,
         "--cap-drop", "ALL",
     ]
+    if address:
+        args += ["--ip", address, "--label", "io.dockyard.lab.ip=%s" % address]
     for cap in NODE_CAPS:
         args += ["--cap-add", cap]
     args += [
@@ -292,8 +337,10 @@ def node_run_args(lab, host, image, network):
         "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp:exec",
         "-v", "%s:/var/lib/docker" % volume_name(lab, host),
         "--stop-timeout", "20",
-        image,
     ]
+    if fuse:
+        args += ["--device", "/dev/fuse", "-v", "%s:%s" % (data_volume_name(lab, host), NODE_DATA_DIR)]
+    args.append(image)
     return args
 
 
@@ -327,8 +374,10 @@ def render_inventory(lab, nodes, key_file, groups=None, lab_vars=None):
     return inv
 
 
-def default_groups(hosts, registry=None):
+def default_groups(hosts, registry=None, storage=False):
     """Swarm roles for a lab of N nodes: 3 managers from 5 nodes up, else 1.
+
+    ``storage``: every node is also in ``storage_servers`` (nodes started with ``--fuse`` have a brick volume).
 
     A ``registry`` node is alone in ``registry``: lab infrastructure, outside the swarm and ``docker_hosts``
     (playbooks/lab_registry.yml sets it up; ``make lab`` runs site.yml on ``docker_hosts``).
@@ -338,6 +387,8 @@ def default_groups(hosts, registry=None):
     groups = {"swarm_managers": managers, "swarm_workers": workers, "docker_hosts": list(hosts)}
     if registry:
         groups["registry"] = [registry]
+    if storage:
+        groups["storage_servers"] = list(hosts)
     return groups
 
 
@@ -561,14 +612,50 @@ def node_address(lab, host):
     return docker("inspect", "-f", fmt, container_name(lab, host)).stdout.decode().strip()
 
 
+STATIC_LABEL = "io.dockyard.lab.static"
+
+
 def ensure_network(lab):
+    """The lab's bridge network, with a subnet of its own so nodes can keep fixed addresses.
+
+    Docker picks a free subnet for a first network; it is then created again with that subnet given
+    explicitly (only a user-configured subnet allows fixed container addresses).
+    """
     net = network_name(lab)
-    if docker("network", "inspect", net, check=False).returncode != 0:
-        docker("network", "create", "--driver", "bridge", "--label", "%s=%s" % (LABEL, lab), net)
-    return net
+    if docker("network", "inspect", net, check=False).returncode == 0:
+        return net
+    for _attempt in range(3):
+        docker("network", "create", "--driver", "bridge", net)
+        subnet = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", net).stdout.decode().strip()
+        docker("network", "rm", net)
+        proc = docker("network", "create", "--driver", "bridge", "--subnet", subnet,
+                      "--label", "%s=%s" % (LABEL, lab), "--label", "%s=1" % STATIC_LABEL, net, check=False)
+        if proc.returncode == 0:
+            return net
+    raise LabError("could not create network %s with a subnet of its own: %s" % (net, proc.stderr.decode()))
 
 
-def start_node(lab, host, image, key):
+def network_static_subnet(lab):
+    """The lab network's subnet when nodes get fixed addresses on it, else None (a network of an older lab)."""
+    fmt = '{{index .Labels "%s"}} {{(index .IPAM.Config 0).Subnet}}' % STATIC_LABEL
+    proc = docker("network", "inspect", "-f", fmt, network_name(lab), check=False)
+    words = proc.stdout.decode().split()
+    return words[1] if proc.returncode == 0 and len(words) == 2 and words[0] == "1" else None
+
+
+def addresses_in_use(lab):
+    """Addresses of the lab network's attached containers and those recorded on the lab's stopped nodes."""
+    used = set()
+    fmt = "{{range .Containers}}{{.IPv4Address}} {{end}}"
+    for cidr in docker("network", "inspect", "-f", fmt, network_name(lab)).stdout.decode().split():
+        used.add(cidr.split("/")[0])
+    recorded = docker("ps", "-a", "--filter", "label=%s=%s" % (LABEL, lab), "--format",
+                      '{{.Label "io.dockyard.lab.ip"}}').stdout.decode().split()
+    used.update(a for a in recorded if a)
+    return used
+
+
+def start_node(lab, host, image, key, fuse=False):
     name = container_name(lab, host)
     state = docker("inspect", "-f", "{{.State.Running}}", name, check=False)
     if state.returncode == 0:
@@ -579,8 +666,12 @@ def start_node(lab, host, image, key):
     if not image_exists(ref):
         build_images([image])
     docker("volume", "create", "--label", "%s=%s" % (LABEL, lab), volume_name(lab, host))
+    if fuse:
+        docker("volume", "create", "--label", "%s=%s" % (LABEL, lab), data_volume_name(lab, host))
+    subnet = network_static_subnet(lab)
+    address = next_free_address(subnet, addresses_in_use(lab)) if subnet else None
     # create, copy the lab's public key in, then start: the key is per lab, never baked into images
-    args = ["create"] + node_run_args(lab, host, ref, network_name(lab))[2:]
+    args = ["create"] + node_run_args(lab, host, ref, network_name(lab), address=address, fuse=fuse)[2:]
     docker(*args)
     docker("cp", key + ".pub", "%s:/root/.ssh/authorized_keys" % name)
     docker("start", name)
@@ -615,9 +706,10 @@ def wait_node(lab, host, key, timeout=120):
     raise LabError("node %s (%s): SSH as root did not answer within %ds" % (host, address, timeout))
 
 
-def up(lab, hosts, image, groups=None, load=(), registry=False, registry_load=()):
+def up(lab, hosts, image, groups=None, load=(), registry=False, registry_load=(), fuse=False):
     """Start (or confirm) the lab's nodes, load images into their engines, write the inventory.
 
+    ``fuse``: the nodes (not the registry node) get ``/dev/fuse`` and a node-local volume at NODE_DATA_DIR.
     ``load`` images go into every node from ``image``; with ``registry``, one more node ``<lab>-registry`` runs
     the ``registry`` image and ``registry_load`` images go into its engine only (the nodes pull them from it).
     """
@@ -633,7 +725,7 @@ def up(lab, hosts, image, groups=None, load=(), registry=False, registry_load=()
         len(images), lab, ", ".join("%s (%s)" % (h, images[h]) for h in images)))
     started = time.time()
     for host in images:
-        start_node(lab, host, images[host], key)
+        start_node(lab, host, images[host], key, fuse=fuse and host in hosts)
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(images) or 1) as pool:
         addresses = list(pool.map(lambda h: wait_node(lab, h, key), list(images)))
     say("nodes up in %.0fs" % (time.time() - started))
@@ -645,7 +737,7 @@ def up(lab, hosts, image, groups=None, load=(), registry=False, registry_load=()
     lab_vars = {"lab_state_dir": os.path.join(STATE, lab)}
     if reg:
         lab_vars["lab_registry_images"] = list(registry_load)
-    inv = render_inventory(lab, nodes, key, groups if groups is not None else default_groups(hosts, reg), lab_vars)
+    inv = render_inventory(lab, nodes, key, groups if groups is not None else default_groups(hosts, reg, fuse), lab_vars)
     path = os.path.join(STATE, lab, "inventory.yml")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as fh:
@@ -710,6 +802,52 @@ def archive_image(ref):
     return path
 
 
+def node_state(lab, host):
+    proc = docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", container_name(lab, host), check=False)
+    if proc.returncode != 0:
+        raise LabError("lab %r has no node %r (no container %s)" % (lab, host, container_name(lab, host)))
+    status, code = proc.stdout.decode().split()
+    return status, int(code)
+
+
+def start(lab, host, timeout=180):
+    """Start a stopped node and wait until systemd runs and SSH answers; return its address."""
+    status, _code = node_state(lab, host)
+    if status != "running":
+        docker("start", container_name(lab, host))
+    return wait_node(lab, host, ssh_key(), timeout=timeout)
+
+
+def kill(lab, host):
+    """A power cut: the node's container is killed, nothing shuts down."""
+    docker("kill", container_name(lab, host))
+    say("node %s killed" % host)
+
+
+def reboot(lab, host, timeout=180):
+    """Reboot a node as a host reboots: systemd shuts every unit down, then the node boots again.
+
+    ``docker stop`` sends the node's stop signal, SIGRTMIN+3, on which systemd runs the shutdown
+    (docker.service stops its containers the way it does on a host) and exits. A node that is still up
+    after SHUTDOWN_TIMEOUT seconds was killed, not shut down: that is an error, not a reboot.
+    """
+    status, _code = node_state(lab, host)
+    if status != "running":
+        raise LabError("node %s is %s, not running: start it first (tools/lab.py start)" % (host, status))
+    name = container_name(lab, host)
+    began = time.time()
+    docker("stop", "-t", str(SHUTDOWN_TIMEOUT), name, timeout=SHUTDOWN_TIMEOUT + 60)
+    took = time.time() - began
+    if took >= SHUTDOWN_TIMEOUT:
+        raise LabError("node %s: systemd did not finish shutting down within %ds and the node was killed"
+                       % (host, SHUTDOWN_TIMEOUT))
+    say("node %s shut down in %.1fs; booting it again" % (host, took))
+    docker("start", name)
+    address = wait_node(lab, host, ssh_key(), timeout=timeout)
+    say("node %s rebooted in %.1fs (address %s)" % (host, time.time() - began, address))
+    return address
+
+
 def down(lab):
     if not engine_answers():
         say("no Docker engine answers; nothing to remove")
@@ -739,7 +877,9 @@ def main(argv=None):
     p_up.add_argument("--lab", default="lab")
     p_up.add_argument("--nodes", type=int, default=int(os.environ.get("LAB_NODES", "3")))
     p_up.add_argument("--host", action="append", help="node host names (default <lab>-node1..N)")
-    p_up.add_argument("--image", default="node-engine", choices=["node", "node-engine", "registry"])
+    p_up.add_argument("--image", default="node-engine", choices=["node", "node-engine", "node-storage", "registry"])
+    p_up.add_argument("--fuse", action="store_true",
+                      help="give the nodes /dev/fuse and a node-local volume at %s (GlusterFS bricks)" % NODE_DATA_DIR)
     p_up.add_argument("--load", action="append", default=[], help="image to load into every node's engine")
     p_up.add_argument("--registry", action="store_true",
                       help="also start <lab>-registry (image registry, group registry) for a private registry")
@@ -751,6 +891,12 @@ def main(argv=None):
     p_load.add_argument("refs", nargs="+")
     p_arc = sub.add_parser("archive", help="print the path of a docker save archive of an image")
     p_arc.add_argument("ref")
+    for cmd, text in (("reboot", "reboot a node (systemd shuts down, the node boots again)"),
+                      ("kill", "stop a node hard (its container killed)"),
+                      ("start", "start a stopped node and wait for systemd and SSH")):
+        p_node = sub.add_parser(cmd, help=text)
+        p_node.add_argument("--lab", default="lab")
+        p_node.add_argument("--host", required=True, help="the node's host name (as in the inventory)")
     p_down = sub.add_parser("down", help="remove a lab")
     p_down.add_argument("--lab", default="lab")
     args = parser.parse_args(argv)
@@ -767,7 +913,7 @@ def main(argv=None):
             if args.registry_load and not args.registry:
                 raise LabError("--registry-load needs --registry")
             conf = up(args.lab, hosts, args.image, load=args.load, registry=args.registry,
-                      registry_load=args.registry_load)
+                      registry_load=args.registry_load, fuse=args.fuse)
             if args.json:
                 with open(args.json, "w") as fh:
                     json.dump(conf, fh, indent=2)
@@ -777,6 +923,12 @@ def main(argv=None):
             load_images(args.lab, hosts, args.refs)
         elif args.cmd == "archive":
             print(archive_image(args.ref))
+        elif args.cmd == "reboot":
+            reboot(args.lab, args.host)
+        elif args.cmd == "kill":
+            kill(args.lab, args.host)
+        elif args.cmd == "start":
+            start(args.lab, args.host)
         elif args.cmd == "down":
             down(args.lab)
     except LabError as exc:

@@ -311,7 +311,11 @@ networks:
       Attachable: false
       Labels: {}
 volumes:
-  description: Volumes as the engine lists them (C(docker volume ls)), empty unless O(volumes=true).
+  description:
+    - Volumes as the engine lists them (C(docker volume ls)), empty unless O(volumes=true).
+    - Each also has C(shared) (true for a volume of the C(dockyard.docker.shared_storage) role, labelled
+      C(io.dockyard.shared_storage.mount)) and C(mount_up) (for a shared volume, whether its shared filesystem is
+      mounted on the host the module runs on; null for other volumes).
   returned: always
   type: list
   elements: dict
@@ -322,6 +326,14 @@ volumes:
       Scope: local
       Labels: {}
       Options: {}
+      shared: false
+      mount_up: null
+    - Name: pgdata-shared
+      Driver: local
+      Labels: {io.dockyard.shared_storage.backend: glusterfs, io.dockyard.shared_storage.mount: /mnt/dockyard}
+      Options: {type: none, o: bind, device: /mnt/dockyard/volumes/pgdata-shared}
+      shared: true
+      mount_up: true
 disk_usage:
   description: Disk usage per kind (count, count in use, bytes), as C(docker system df) shows it; empty unless
     O(disk_usage=true).
@@ -334,6 +346,8 @@ disk_usage:
     volumes: {count: 1, active: 1, size: 4096}
     build_cache: {count: 0, active: 0, size: 0}
 """
+
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -359,6 +373,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects imp
     network_summary,
     volume_summary,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.shared_storage import shared_volume_state
 
 
 class EngineInfoParameters:
@@ -426,7 +441,12 @@ class EngineInfoManager:
         if not self.params.volumes:
             return []
         listed = self._call("list the volumes", self.client.api.volumes, filters=self.params.volumes_filters)
-        return sorted((volume_summary(v) for v in (listed or {}).get("Volumes") or []), key=lambda v: v["Name"])
+        result = []
+        for entry in (listed or {}).get("Volumes") or []:
+            summary = volume_summary(entry)
+            summary.update(shared_volume_state(entry, os.path.ismount))
+            result.append(summary)
+        return sorted(result, key=lambda v: v["Name"])
 
     def disk_usage(self):
         if not self.params.disk_usage:

@@ -117,3 +117,33 @@ def test_names_are_prefixed_so_down_only_touches_the_lab():
     assert lab.container_name("lab", "lab-node1") == "dlab-lab-lab-node1"
     assert lab.network_name("lab") == "dlab-lab"
     assert lab.volume_name("lab", "n") == "dlab-lab-n-docker"
+
+
+def test_node_run_args_fixed_address_and_fuse():
+    args = lab.node_run_args("t", "t-node1", "img:1", "dlab-t", address="172.30.0.2", fuse=True)
+    assert args[args.index("--ip") + 1] == "172.30.0.2"
+    assert "io.dockyard.lab.ip=172.30.0.2" in args
+    assert args[args.index("--device") + 1] == "/dev/fuse"
+    assert "dlab-t-t-node1-data:%s" % lab.NODE_DATA_DIR in args
+    assert args[-1] == "img:1"
+    plain = lab.node_run_args("t", "t-node1", "img:1", "dlab-t")
+    assert "--ip" not in plain and "--device" not in plain
+
+
+def test_next_free_address_skips_the_gateway_and_used_addresses():
+    assert lab.next_free_address("172.30.0.0/24", set()) == "172.30.0.2"
+    assert lab.next_free_address("172.30.0.0/24", {"172.30.0.2", "172.30.0.4"}) == "172.30.0.3"
+    with pytest.raises(lab.LabError, match="no free address"):
+        lab.next_free_address("172.30.0.0/30", {"172.30.0.2"})
+
+
+def test_storage_image_bakes_glusterfs_on_top_of_node_engine():
+    parent, body, _files = lab.RECIPES["node-storage"]
+    assert parent == "node-engine"
+    assert "glusterfs-server" in body and "glusterfs-client" in body
+    assert lab.build_order(["node-storage"]) == ["base", "node", "node-engine", "node-storage"]
+
+
+def test_default_groups_with_storage_puts_every_node_in_storage_servers():
+    assert lab.default_groups(["a", "b", "c"], "r", storage=True)["storage_servers"] == ["a", "b", "c"]
+    assert "storage_servers" not in lab.default_groups(["a", "b", "c"], "r")

@@ -477,3 +477,31 @@ def test_talk_sends_stdin_closes_it_and_reads_until_eof():
     assert exec_module.talk(ours, b"input\n") == b"\x01\x00\x00\x00\x00\x00\x00\x03ok\n"
     thread.join(5)
     assert received == [b"input\n"]
+
+
+class SharedVolumesApi(InfoApi):
+    def volumes(self, filters=None):
+        return {"Volumes": [
+            {"Name": "local-cache", "Driver": "local", "Labels": None},
+            {"Name": "pgdata", "Driver": "local",
+             "Labels": {"io.dockyard.shared_storage.backend": "glusterfs",
+                        "io.dockyard.shared_storage.mount": "/mnt/dockyard"},
+             "Options": {"type": "none", "o": "bind", "device": "/mnt/dockyard/volumes/pgdata"}},
+        ]}
+
+
+@pytest.mark.parametrize("mounted", [True, False])
+def test_engine_info_marks_shared_volumes_and_whether_their_mount_is_up(run, monkeypatch, mounted):
+    asked = []
+
+    def ismount(path):
+        asked.append(path)
+        return mounted
+
+    monkeypatch.setattr(engine_info.os.path, "ismount", ismount)
+    result, ok = run(engine_info, {"volumes": True}, SharedVolumesApi())
+    assert ok
+    volumes = {v["Name"]: v for v in result["volumes"]}
+    assert volumes["pgdata"]["shared"] is True and volumes["pgdata"]["mount_up"] is mounted
+    assert volumes["local-cache"]["shared"] is False and volumes["local-cache"]["mount_up"] is None
+    assert asked == ["/mnt/dockyard"]
