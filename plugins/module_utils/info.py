@@ -49,10 +49,10 @@ class InfoReader:
         except Exception as exc:  # noqa: BLE001 - explained to the operator
             fail_from_error(self.module, exc, doing, changed=False, **self.fail_result)
 
-    def inspect(self, kind, name, method):
+    def inspect(self, kind, name, method, **kwargs):
         """The inspect document of ``name``, or ``None`` when the engine has none (404)."""
         try:
-            return getattr(self.reader, method)(name)
+            return getattr(self.reader, method)(name, **kwargs)
         except Exception as exc:  # noqa: BLE001 - "not found" is an answer, the rest is explained
             if is_not_found(exc):
                 return None

@@ -13,7 +13,8 @@ module: swarm_service_info
 short_description: Read one swarm service's inspect data
 version_added: 0.4.0
 description:
-  - Returns what C(docker service inspect <name>) returns for one service.
+  - Returns what C(docker service inspect <name>) returns for one service - with the defaults the engine fills
+    in for options the service does not set (restart policy, update and rollback config), as the CLI shows them.
   - A service that does not exist is not an error - RV(exists) is false.
   - Must run on a swarm manager; on a worker or outside a swarm it fails and says so.
   - Never changes anything; runs the same in check mode.
@@ -95,7 +96,7 @@ def main():
         module.fail_json(msg="name must be a service name or ID, got an empty string")
     reader = InfoReader(module, connect)
     reader.require_manager("The swarm's services")
-    module.exit_json(**exists_result("service", reader.inspect("service", name, "inspect_service")))
+    module.exit_json(**exists_result("service", reader.inspect("service", name, "inspect_service", insert_defaults=True)))
 
 
 if __name__ == "__main__":

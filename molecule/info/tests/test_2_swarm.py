@@ -112,11 +112,3 @@ def test_manager_data_on_the_worker_is_a_clear_error():
     result = run.result(WORKER)
     assert "nodes, tasks are only known to swarm managers" in result["msg"] and "is a worker" in result["msg"]
     assert result["docker_swarm_active"] is True and result["docker_swarm_manager"] is False
-    for module, args in (("stack_info", {}), ("swarm_node_info", {"self": True})):
-        run = run_apply(WORKER, module, args)
-        assert run.rc != 0 and "is a worker" in run.result(WORKER)["msg"], run
-
-
-def test_filters_for_a_list_not_asked_are_refused():
-    run = run_apply(MANAGER, "swarm_info", {"nodes_filters": {"role": "worker"}})
-    assert run.rc != 0 and "nodes_filters is only used with nodes: true" in run.result(MANAGER)["msg"], run

@@ -92,7 +92,9 @@ class FakeEngine:
     def inspect_volume(self, name):
         return self._get("volume", name)
 
-    def inspect_service(self, name):
+    def inspect_service(self, name, insert_defaults=None):
+        # docker service inspect shows the engine's defaults too: the module asks for them
+        assert insert_defaults is True
         return self._get("service", name)
 
     def images(self, all=False):  # noqa: A002 - the SDK's name
