@@ -22,7 +22,7 @@ LAB_NODE_IMAGE := $(if $(LAB_STORAGE),node-storage --fuse,node-engine)
 # Images `make lab` puts into the lab's registry (the nodes pull them from there).
 LAB_IMAGES  ?= dockyard-lab/app:latest dockyard-lab/nginx:latest dockyard-lab/redis:latest
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= default engine containers options dropin faults units bulk kit compose registry security swarm stack storage
+SCENARIOS   ?= default engine containers options dropin faults units bulk kit info compose registry security swarm stack storage
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg

@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import json
 import os
 import socket
@@ -145,6 +146,9 @@ class EngineReader:
         self.timeout = timeout
 
     def get(self, path):
+        return self._parse(self._request(path))
+
+    def _request(self, path):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         chunks = []
         try:
@@ -161,27 +165,94 @@ class EngineReader:
             raise EngineUnreachable(str(exc))
         finally:
             sock.close()
-        return self._parse(b"".join(chunks))
+        return b"".join(chunks)
 
     @staticmethod
-    def _parse(raw):
+    def _split(raw):
+        """A raw HTTP answer -> ``(status, headers with lower-case names, body bytes)``."""
         head, sep, body = raw.partition(b"\r\n\r\n")
-        status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
-        parts = status_line.split(" ", 2)
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ", 2)
         if not sep or len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
             raise EngineUnreachable("unexpected answer from the engine socket: %r" % raw[:80])
-        status = int(parts[1])
+        headers = {}
+        for line in lines[1:]:
+            key, _colon, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+        return int(parts[1]), headers, body
+
+    @classmethod
+    def _parse(cls, raw):
+        status, _headers, body = cls._split(raw)
         text = body.decode("utf-8", "replace")
         if status >= 400:
-            try:
-                explanation = json.loads(text).get("message") or text.strip()
-            except (ValueError, AttributeError):
-                explanation = text.strip()
-            raise EngineHTTPError(status, explanation)
+            raise EngineHTTPError(status, _explanation(text))
         return json.loads(text)
+
+    def get_raw(self, path):
+        """``GET path``: ``(status, headers, body bytes)`` for answers that are not JSON (archives)."""
+        return self._split(self._request(path))
 
     def inspect_container(self, name):
         return self.get("/containers/%s/json" % quote(name, safe="/:"))
+
+    # The helpers below carry the SDK's names and signatures, so a caller works the same on
+    # ``EngineClient.reader`` whether it is this reader or a ``docker.APIClient``.
+    def inspect_network(self, net_id):
+        return self.get("/networks/%s" % quote(net_id, safe=""))
+
+    def inspect_volume(self, name):
+        return self.get("/volumes/%s" % quote(name, safe=""))
+
+    def images(self, name=None, quiet=False, all=False, filters=None):  # noqa: A002 - the SDK's names
+        """``GET /images/json``: the summaries ``docker.APIClient.images()`` returns (``quiet``: IDs only)."""
+        query = dict(all=1 if all else 0)
+        filters = dict(filters or {})
+        if name:
+            filters["reference"] = name
+        if filters:
+            query["filters"] = encode_filters(filters)
+        listed = self.get("/images/json?%s" % urlencode(sorted(query.items())))
+        return [image["Id"] for image in listed] if quiet else listed
+
+    def info(self):
+        return self.get("/info")
+
+    def inspect_swarm(self):
+        return self.get("/swarm")
+
+    def get_unlock_key(self):
+        return self.get("/swarm/unlockkey")
+
+    def _listing(self, path, filters=None, **flags):
+        """``GET path`` with the engine's ``filters`` JSON and boolean flags (``true`` when set)."""
+        query = dict((key, "true") for key, value in flags.items() if value)
+        if filters:
+            query["filters"] = encode_filters(filters)
+        return self.get(path + ("?%s" % urlencode(sorted(query.items())) if query else ""))
+
+    def nodes(self, filters=None):
+        return self._listing("/nodes", filters)
+
+    def inspect_node(self, node_id):
+        return self.get("/nodes/%s" % quote(node_id, safe=""))
+
+    def services(self, filters=None, status=None):
+        return self._listing("/services", filters, status=status)
+
+    def inspect_service(self, service, insert_defaults=None):
+        return self._listing("/services/%s" % quote(service, safe=""), insertDefaults=insert_defaults)
+
+    def tasks(self, filters=None):
+        return self._listing("/tasks", filters)
+
+    def get_archive(self, container, path):
+        """``GET /containers/{id}/archive``: ``(chunks, stat)`` as ``docker.APIClient.get_archive`` returns them."""
+        status, headers, body = self.get_raw("/containers/%s/archive?%s" % (
+            quote(container, safe="/:"), urlencode(dict(path=path))))
+        if status >= 400:
+            raise EngineHTTPError(status, _explanation(body.decode("utf-8", "replace")))
+        return [body], decode_path_stat(headers.get("x-docker-container-path-stat"))
 
     def inspect_image(self, ref):
         return self.get("/images/%s/json" % quote(ref, safe="/:"))
@@ -192,6 +263,21 @@ class EngineReader:
         if filters:
             query["filters"] = encode_filters(filters)
         return self.get("/containers/json?%s" % urlencode(sorted(query.items())))
+
+
+def _explanation(text):
+    """The engine's ``message`` of an error answer, else the answer's text."""
+    try:
+        return json.loads(text).get("message") or text.strip()
+    except (ValueError, AttributeError):
+        return text.strip()
+
+
+def decode_path_stat(header):
+    """Pure: the ``X-Docker-Container-Path-Stat`` header (base64 JSON) -> dict (``{}`` when absent)."""
+    if not header:
+        return {}
+    return json.loads(base64.b64decode(header).decode("utf-8"))
 
 
 def encode_filters(filters):

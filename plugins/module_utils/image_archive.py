@@ -68,8 +68,8 @@ def parse_manifest(data):
     return images
 
 
-def read_archive(path):
-    """The images of a ``docker save`` archive (plain or compressed tar)."""
+def read_archive(path, option="archive_path"):
+    """The images of a ``docker save`` archive (plain or compressed tar); errors name ``option``."""
     try:
         with tarfile.open(path, "r:*") as tar:
             try:
@@ -79,14 +79,14 @@ def read_archive(path):
                     member = tar.getmember("./manifest.json")
                 except KeyError:
                     raise ArchiveError(
-                        "archive_path %s has no manifest.json: it is not a `docker save` archive" % path
+                        "%s %s has no manifest.json: it is not a `docker save` archive" % (option, path)
                     )
             handle = tar.extractfile(member)
             data = handle.read()
     except (tarfile.TarError, EOFError) as exc:
-        raise ArchiveError("archive_path %s is not a tar archive (`docker save` format): %s" % (path, exc))
+        raise ArchiveError("%s %s is not a tar archive (`docker save` format): %s" % (option, path, exc))
     except (IOError, OSError) as exc:
-        raise ArchiveError("archive_path %s cannot be read: %s" % (path, exc))
+        raise ArchiveError("%s %s cannot be read: %s" % (option, path, exc))
     if isinstance(data, bytes):
         data = data.decode("utf-8")
     return parse_manifest(data)
@@ -99,3 +99,82 @@ def find_image(images, name):
         if wanted in image["tags"] or name == image["id"]:
             return image
     return None
+
+
+# --------------------------------------------------------------------------- image_export / image_load decisions
+def export_reference(name, tag="latest"):
+    """``name`` as ``image_export`` saves it: an image ID stays an ID (saved untagged), a reference gets ``tag``
+    when it carries no tag or digest."""
+    name = str(name).strip()
+    if not name or " " in name:
+        raise ArchiveError("names: %r is not an image reference or ID (for example app:1.2 or sha256:...)" % name)
+    if is_image_id(name):
+        return name
+    if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
+        name = "%s:%s" % (name, tag or "latest")
+    return normalize_reference(name)
+
+
+def is_image_id(ref):
+    return bool(re.match(r"^(sha256:)?[0-9a-f]{12,64}$", ref))
+
+
+def wanted_content(resolved):
+    """``[(reference, image ID)]`` -> ``{image ID: sorted tags}``: what a ``docker save`` of them holds.
+
+    An image named by its ID adds the image with no tag; an image named by a digest is saved under
+    its ID too, without a tag (``docker save`` writes no digest references).
+    """
+    content = {}
+    for ref, image_id in resolved:
+        tags = content.setdefault(image_id, set())
+        if not is_image_id(ref) and "@" not in ref:
+            tags.add(normalize_reference(ref))
+    return dict((image_id, sorted(tags)) for image_id, tags in content.items())
+
+
+def archive_content(images):
+    """``read_archive``'s list -> ``{image ID: sorted tags}``."""
+    content = {}
+    for image in images:
+        content.setdefault(image["id"], set()).update(image["tags"])
+    return dict((image_id, sorted(tags)) for image_id, tags in content.items())
+
+
+def export_needed(wanted, existing, force=False):
+    """Why the archive must be (re)written, or ``None`` when the existing one already holds exactly ``wanted``.
+
+    ``existing`` is ``archive_content`` of the file at the path, ``None`` when there is no file.
+    """
+    if force:
+        return "force: true"
+    if existing is None:
+        return "no archive at the path yet"
+    if existing != wanted:
+        return "the archive holds other images or tags"
+    return None
+
+
+def load_plan(archive_images, local):
+    """Which archive images a load would add or re-tag.
+
+    ``local`` maps each archive image ID and tag to the local image ID it resolves to (``None`` when the
+    engine has no such image). Returns the names (tags, or the ID of an untagged image) of the archive
+    images that are new: their ID is missing locally, or one of their tags points to another image.
+    """
+    new = []
+    for image in archive_images:
+        names = image["tags"] or [image["id"]]
+        if local.get(image["id"]) != image["id"] or any(local.get(tag) != image["id"] for tag in image["tags"]):
+            new.extend(n for n in names if n not in new)
+    return new
+
+
+def archive_names(archive_images):
+    """Every name of an archive's images: its tags, or the ID of an untagged image."""
+    names = []
+    for image in archive_images:
+        for name in image["tags"] or [image["id"]]:
+            if name not in names:
+                names.append(name)
+    return names

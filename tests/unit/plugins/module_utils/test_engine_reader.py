@@ -297,3 +297,56 @@ def test_containers_on_a_missing_socket_fails_as_a_connection_failure(tmp_path, 
     assert result["failed"] is True
     assert result["msg"].startswith("Could not connect to the Docker engine at unix://%s: No Docker engine socket"
                                     % (tmp_path / "none.sock"))
+
+
+# --------------------------------------------------------------------------- the info modules' GET helpers
+def test_reader_swarm_reads_carry_the_sdks_queries(engine_socket):
+    convert_filters = pytest.importorskip("docker.utils").convert_filters
+    path, server = engine_socket
+    for doc in ("/nodes", "/services", "/tasks", "/swarm", "/swarm/unlockkey", "/info", "/networks/app%2Fnet",
+                "/volumes/data", "/services/web", "/nodes/n1"):
+        server.documents[doc] = {"doc": doc}
+    reader = EngineReader(path, timeout=5)
+    assert reader.nodes() == {"doc": "/nodes"} and server.seen[-1][1] == "/nodes"
+    reader.tasks(filters={"service": ["s1", "s2"], "desired-state": "running"})
+    where, _sep, query = server.seen[-1][1].partition("?")
+    assert where == "/tasks"
+    assert json.loads(parse_qs(query)["filters"][0]) == json.loads(
+        convert_filters({"service": ["s1", "s2"], "desired-state": "running"}))
+    reader.services(filters={"label": "x"}, status=True)
+    assert parse_qs(server.seen[-1][1].partition("?")[2])["status"] == ["true"]
+    reader.inspect_service("web", insert_defaults=True)
+    assert server.seen[-1][1] == "/services/web?insertDefaults=true"
+    assert reader.inspect_network("app/net") == {"doc": "/networks/app%2Fnet"}
+    for call, doc in ((reader.inspect_swarm, "/swarm"), (reader.get_unlock_key, "/swarm/unlockkey"),
+                      (reader.info, "/info"), (lambda: reader.inspect_volume("data"), "/volumes/data"),
+                      (lambda: reader.inspect_node("n1"), "/nodes/n1")):
+        assert call() == {"doc": doc}
+
+
+def test_reader_images_like_the_sdk(engine_socket):
+    path, server = engine_socket
+    server.documents["/images/json"] = [{"Id": IMAGE_ID}]
+    reader = EngineReader(path, timeout=5)
+    assert reader.images(all=True, quiet=True) == [IMAGE_ID]
+    assert server.seen[-1][1] == "/images/json?all=1"
+    reader.images(name="app")
+    assert json.loads(parse_qs(server.seen[-1][1].partition("?")[2])["filters"][0]) == {"reference": ["app"]}
+
+
+def test_reader_get_archive_returns_the_tar_and_the_decoded_stat(monkeypatch):
+    import base64
+    stat = {"name": "f.txt", "size": 3, "mode": 420, "linkTarget": ""}
+    header = base64.b64encode(json.dumps(stat).encode()).decode()
+    raw = ("HTTP/1.0 200 OK\r\nContent-Type: application/x-tar\r\nX-Docker-Container-Path-Stat: %s\r\n\r\n"
+           % header).encode() + b"TARBYTES\r\n\r\nmore"
+    reader = EngineReader("/unused", timeout=5)
+    seen = []
+    monkeypatch.setattr(reader, "_request", lambda path: seen.append(path) or raw)
+    chunks, got = reader.get_archive("web", "/etc/app conf")
+    assert chunks == [b"TARBYTES\r\n\r\nmore"] and got == stat
+    assert seen == ["/containers/web/archive?path=%2Fetc%2Fapp+conf"]
+    monkeypatch.setattr(reader, "_request", lambda path: b'HTTP/1.0 404 Not Found\r\n\r\n{"message": "Could not find"}')
+    with pytest.raises(EngineHTTPError) as err:
+        reader.get_archive("web", "/nope")
+    assert is_not_found(err.value) and err.value.explanation == "Could not find"

@@ -1,0 +1,99 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dockyard.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: volume_info
+short_description: Read one volume's inspect data
+version_added: 0.4.0
+description:
+  - Returns what C(docker volume inspect <name>) returns for one volume.
+  - A volume that does not exist is not an error - RV(exists) is false.
+  - Never changes anything; runs the same in check mode.
+  - On a local unix socket the volume is read straight from the engine's API, without loading the Docker SDK.
+author:
+  - dockyard.docker contributors (@dockyard)
+requirements:
+  - Docker engine API 1.41 (Docker 20.10) or newer
+extends_documentation_fragment:
+  - dockyard.docker.connection
+options:
+  name:
+    description:
+      - The volume's name.
+    type: str
+    required: true
+    aliases: [volume_name]
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; check mode runs it unchanged.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+seealso:
+  - module: dockyard.docker.volume
+"""
+
+EXAMPLES = r"""
+- name: Read the pgdata volume
+  dockyard.docker.volume_info:
+    name: pgdata
+  register: pgdata
+
+- name: Show where its data lives
+  ansible.builtin.debug:
+    msg: "{{ pgdata.volume.Mountpoint }}"
+  when: pgdata.exists
+"""
+
+RETURN = r"""
+exists:
+  description: Whether the volume exists.
+  returned: always
+  type: bool
+  sample: true
+volume:
+  description:
+    - The volume's inspect data as the engine returns it (C(docker volume inspect)), or null when it does not exist.
+  returned: always
+  type: dict
+  sample:
+    Name: pgdata
+    Driver: local
+    Mountpoint: /var/lib/docker/volumes/pgdata/_data
+    Labels: {}
+    Options: {}
+    Scope: local
+"""
+
+from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_cache
+
+# Before the other module_utils are imported: their compiled code is kept on the host between runs.
+bytecode_cache.install()
+
+from ansible_collections.dockyard.docker.plugins.module_utils.client import connect  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.info import (  # noqa: E402
+    InfoReader,
+    exists_result,
+    info_module,
+)
+
+
+def main():
+    module = info_module(name=dict(type="str", required=True, aliases=["volume_name"]))
+    name = module.params["name"]
+    if not name.strip():
+        module.fail_json(msg="name must be a volume name, got an empty string")
+    reader = InfoReader(module, connect)
+    module.exit_json(**exists_result("volume", reader.inspect("volume", name, "inspect_volume")))
+
+
+if __name__ == "__main__":
+    main()
