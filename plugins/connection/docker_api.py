@@ -157,6 +157,16 @@ def exec_argv(executable, cmd):
     return [executable or "/bin/sh", "-c", cmd]
 
 
+def exec_mode(password_prompt, has_input):
+    """Pure: ``(attach stdin, allocate a TTY)`` for an exec.
+
+    A become password prompt needs stdin; ``su`` reads the password from a terminal, so a
+    command without input gets a TTY. ``sudo -S`` (what Ansible asks sudo for) reads it from
+    stdin, which then also carries a pipelined module: a terminal would mangle that input.
+    """
+    return bool(password_prompt or has_input), bool(password_prompt and not has_input)
+
+
 def exec_environment(extra_env):
     """Pure: ``{"A": 1}`` -> ``["A=1"]``, the engine's form."""
     return ["%s=%s" % (key, value) for key, value in sorted((extra_env or {}).items())]
@@ -273,15 +283,14 @@ class Connection(ConnectionBase):
     def _run(self, argv, in_data=None, become=None):
         """``(rc, stdout, stderr)`` of ``argv`` in the container; ``become`` answers its password prompt."""
         prompt = bool(become is not None and become.expect_prompt())
-        # su reads the password from a terminal; sudo -S (what Ansible asks for) reads it from stdin, which
-        # then carries a pipelined module too, and a terminal would mangle that.
-        tty = prompt and in_data is None
-        exec_id, stream = self._start_exec(argv, stdin=prompt or in_data is not None, tty=tty)
+        stdin, tty = exec_mode(prompt, in_data is not None)
+        exec_id, stream = self._start_exec(argv, stdin=stdin, tty=tty)
         try:
             if become is not None:
                 self._ensure_become(stream, become, prompt)
             stream.write(in_data)
-            stream.close_stdin() if not tty else None
+            if not tty:
+                stream.close_stdin()
             stdout, stderr = stream.read_all()
         except StreamTimeout:
             raise AnsibleConnectionFailure(
