@@ -113,6 +113,11 @@ def test_ssh_connection_vars_use_the_published_port():
     # published on one address: that address
     assert plugin.connection_vars(DB, remote, "ssh") == dict(ansible_connection="ssh", ansible_host="10.0.0.5",
                                                              ansible_port=22)
+    # published on every IPv6 address only, or with no address
+    for any_address in ("::", ""):
+        v6 = copy.deepcopy(WEB)
+        v6["NetworkSettings"]["Ports"]["22/tcp"] = [{"HostIp": any_address, "HostPort": "2200"}]
+        assert plugin.connection_vars(v6, LOCAL, "ssh")["ansible_host"] == "127.0.0.1"
     # another private port: not published, not reachable
     assert plugin.connection_vars(WEB, LOCAL, "ssh", 2022) is None
     assert plugin.connection_vars(WEB, LOCAL, "none") == {}
