@@ -42,6 +42,8 @@ options:
         key: remote_user
     env:
       - name: ANSIBLE_REMOTE_USER
+    keyword:
+      - name: remote_user
   docker_host:
     description: The engine that runs the container, as the modules' C(docker_host).
     type: str

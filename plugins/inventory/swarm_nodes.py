@@ -60,7 +60,7 @@ options:
     elements: dict
     default: []
 notes:
-  - O(docker_host) must be a manager: a worker's engine cannot list the nodes, and the plugin fails saying so.
+  - O(docker_host) must be a manager (a worker's engine cannot list the nodes, and the plugin fails saying so).
   - A manager whose node address reads C(0.0.0.0) gets the address of its manager endpoint instead.
 seealso:
   - plugin: dockyard.docker.containers
