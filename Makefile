@@ -5,6 +5,7 @@
 #   make mutants      break each container step in turn and show which unit test catches it
 #   make bench        benchmarks (on demand; see benchmarks/README.md)
 #   make bench-stack  only the stack benchmark: a 10-service stack on its own lab swarm, next to docker stack deploy
+#   make bench-inventory  only the inventory benchmark: ansible-inventory over 50 containers, next to community.docker
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -18,7 +19,7 @@ LAB_NAME    ?= lab
 # Images `make lab` puts into the lab's registry (the nodes pull them from there).
 LAB_IMAGES  ?= dockyard-lab/app:latest dockyard-lab/nginx:latest dockyard-lab/redis:latest
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= default engine containers options faults units bulk kit compose registry security swarm stack
+SCENARIOS   ?= default engine containers options faults units bulk kit compose registry reach security swarm stack
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
@@ -126,10 +127,15 @@ lab-destroy:
 bench: setup
 	@$(BIN)/python benchmarks/run.py
 	@$(BIN)/python benchmarks/stack.py
+	@flock $(MOLECULE_LOCK) $(BIN)/python benchmarks/inventory.py
 
 .PHONY: bench-stack
 bench-stack: setup
 	@$(BIN)/python benchmarks/stack.py
+
+.PHONY: bench-inventory
+bench-inventory: setup
+	@flock $(MOLECULE_LOCK) $(BIN)/python benchmarks/inventory.py
 
 clean: lab-destroy
 	rm -rf .venv .lab .pytest_cache tests/output
