@@ -117,6 +117,7 @@ all:
       ansible_docker_tls_client_cert: /etc/dockyard/cert.pem
       ansible_docker_tls_client_key: /etc/dockyard/key.pem
 
+---
 # a play into a local container, becoming root with su from an unprivileged user
 - name: Configure the app container
   hosts: app1

@@ -131,6 +131,7 @@ EXAMPLES = r"""
 # containers.yml - every container of the local engine, reached through the engine API
 plugin: dockyard.docker.containers
 
+---
 # web.containers.yml - running containers labelled app=web, on two engines over TLS, grouped by tier
 plugin: dockyard.docker.containers
 tls_ca_cert: /etc/dockyard/ca.pem
@@ -151,6 +152,7 @@ keyed_groups:
 compose:
   web_port: 8080
 
+---
 # ssh.containers.yml - containers that publish sshd, reached over SSH
 plugin: dockyard.docker.containers
 connection_type: ssh
