@@ -100,7 +100,8 @@ options:
     description:
       - Put every host into C(docker_status_<status>), C(docker_image_<image>), C(docker_network_<network>)
         (one per network), C(docker_label_<key>_<value>) (one per label) and C(docker_engine_<name>).
-      - Every character of a group name that is not a letter, digit or C(_) becomes C(_).
+      - Every character of a group name that is not a letter, digit or C(_) becomes C(_); the names of
+        O(groups) and O(keyed_groups) follow the same rule.
     type: bool
     default: true
   verbose_output:

@@ -37,7 +37,8 @@ options:
   default_groups:
     description:
       - Put the hosts into the role, leader, availability, state and label groups above.
-      - Every character of a group name that is not a letter, digit or C(_) becomes C(_).
+      - Every character of a group name that is not a letter, digit or C(_) becomes C(_); the names of
+        O(groups) and O(keyed_groups) follow the same rule.
     type: bool
     default: true
   verbose_output:

@@ -105,6 +105,8 @@ class EngineInventory(BaseInventoryPlugin, Constructable, Cacheable):
         strict = self.get_option("strict")
 
         def evaluate(condition):
+            if not isinstance(condition, str):  # YAML's `exclude: true`
+                return is_true(condition)
             try:
                 return is_true(self._compose(condition, hostvars))
             except Exception as exc:  # noqa: BLE001 - any template error

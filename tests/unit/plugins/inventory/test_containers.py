@@ -185,8 +185,9 @@ def test_plugin_filters_keyed_groups_groups_compose():
     config = dict(
         default_groups=False,
         filters=[{"exclude": "docker_status == 'created'"}, {"include": "docker_labels.app in ['web', 'db']"},
-                 {"exclude": "true"}],
-        keyed_groups=[dict(key="docker_labels.app", prefix="app"), dict(key="docker_networks", prefix="net")],
+                 {"exclude": True}],
+        keyed_groups=[dict(key="docker_labels.app", prefix="app"), dict(key="docker_networks", prefix="net"),
+                      dict(key="docker_name", prefix="name")],
         groups=dict(stopped="docker_status != 'running'"),
         compose=dict(app_port="8080 if docker_labels.app == 'web' else 6379"),
     )
@@ -195,9 +196,18 @@ def test_plugin_filters_keyed_groups_groups_compose():
     assert members(inventory, "app_web") == ["web-1"] and members(inventory, "app_db") == ["db"]
     assert members(inventory, "net_shop_net") == ["db", "web-1"] and members(inventory, "net_bridge") == ["web-1"]
     assert members(inventory, "stopped") == ["db"]
+    # keyed groups are named by the default groups' rule: "web-1" -> name_web_1
+    assert members(inventory, "name_web_1") == ["web-1"] and "name_web-1" not in inventory.groups
     assert "docker_status_running" not in inventory.groups
     assert inventory.get_host("web-1").vars["app_port"] == 8080
     assert inventory.get_host("db").vars["app_port"] == 6379
+
+
+def test_plugin_filter_yaml_boolean_ends_the_list():
+    config = dict(filters=[{"include": "docker_name == 'db'"}, {"exclude": True}])
+    assert list(run_plugin(plugin.InventoryModule(), config, {"local": [WEB, DB, LONE]}).hosts) == ["db"]
+    config = dict(filters=[{"exclude": False}, {"include": False}])
+    assert sorted(run_plugin(plugin.InventoryModule(), config, {"local": [WEB, DB]}).hosts) == ["db", "web-1"]
 
 
 def test_plugin_strict_filter_error():
