@@ -155,6 +155,29 @@ def test_containers_plugin_lists_the_lab_nodes_of_the_host_engine(host_config):
         assert hostvars["ansible_docker_host"] == "unix:///var/run/docker.sock"
 
 
+def test_inventory_cache_serves_the_next_run_without_the_engine(tmp_path):
+    cache_dir = tmp_path / "cache"
+    config = {"plugin": "dockyard.docker.containers", "docker_host": "unix:///var/run/docker.sock",
+              "filters": LAB_FILTER, "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
+              "cache_connection": str(cache_dir), "cache_timeout": 600}
+    path = write_config(tmp_path, "cached.containers.yml", config)
+    first = inventory(path)
+    assert sorted(first["_meta"]["hostvars"]) == sorted(container(n) for n in NODES)
+    assert len(list(cache_dir.iterdir())) == 1
+    # the same source file now names an engine that does not exist: the cache answers, and groups are
+    # computed from it again (a keyed group added since)
+    config.update(docker_host="unix:///nonexistent/docker.sock",
+                  keyed_groups=[{"key": "docker_labels['io.dockyard.lab.host']", "prefix": "lab_host"}])
+    write_config(tmp_path, "cached.containers.yml", config)
+    again = inventory(path)
+    assert sorted(again["_meta"]["hostvars"]) == sorted(first["_meta"]["hostvars"])
+    assert hosts_of(again, "lab_host_reach_node1") == [container("reach-node1")]
+    # --flush-cache reads the engine again, and there is none there
+    proc = subprocess.run(["ansible-inventory", "-i", path, "--list", "--flush-cache"], capture_output=True,
+                          text=True, timeout=120, env=ENV)
+    assert proc.returncode != 0 and "No Docker engine socket" in " ".join(proc.stderr.split()), proc.stderr[-2000:]
+
+
 def test_ping_through_the_connection_plugin(host_config):
     rc, results = adhoc(host_config, "all", "ansible.builtin.ping")
     assert rc == 0, results
