@@ -19,7 +19,7 @@ description:
     answered with the become password (C(su) gets a terminal for it).
   - P(dockyard.docker.containers#inventory) sets these options' variables for each container it lists.
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 options:
   remote_addr:
     description: The name or ID of the container.
@@ -133,7 +133,6 @@ all:
         mode: "0644"
 """
 
-import io
 import os
 import posixpath
 import tarfile

@@ -25,7 +25,7 @@ description:
     C(docker_hostconfig), C(docker_networksettings), ...).
   - The configuration file's name must end with C(containers.yml) or C(containers.yaml).
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 extends_documentation_fragment:
   - dockyard.docker.inventory_engine
   - ansible.builtin.constructed

@@ -23,7 +23,7 @@ description:
     O(include_host_uri) C(ansible_host_uri), the node's engine as C(tcp://<address>:<include_host_uri_port>).
   - The configuration file's name must end with C(swarm_nodes.yml) or C(swarm_nodes.yaml).
 author:
-  - dockyard.docker maintainers
+  - dockyard.docker contributors (@dockyard)
 extends_documentation_fragment:
   - dockyard.docker.inventory_engine
   - ansible.builtin.constructed
