@@ -8,7 +8,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 
 import pytest
 import testinfra
@@ -89,33 +91,27 @@ def tls(**extra):
     return out
 
 
-def ansible(argv, timeout=180):
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=ENV)
-    return proc.returncode, proc.stdout + proc.stderr
-
-
 def adhoc(config, pattern, module, args=None, *extra):
-    """``ansible`` ad hoc through an inventory config: ``(rc, {host: result})`` from the json callback."""
-    argv = ["ansible", "-i", config, pattern, "-m", module] + (["-a", json.dumps(args)] if args else []) + list(extra)
-    env = dict(ENV, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=180, env=env)
+    """``ansible`` ad hoc through an inventory config: ``(rc, {host: result})`` (the tree callback's files)."""
+    tree = tempfile.mkdtemp(prefix="reach-tree-")
     try:
-        results = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]
-    except (ValueError, KeyError, IndexError):
-        raise AssertionError("no result (rc=%s):\n%s\n%s" % (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:]))
+        argv = (["ansible", "-i", config, pattern, "-m", module, "--tree", tree]
+                + (["-a", json.dumps(args)] if args else []) + list(extra))
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=180, env=ENV, check=False)
+        results = {}
+        for host in os.listdir(tree):
+            with open(os.path.join(tree, host)) as handle:
+                results[host] = json.load(handle)
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+    assert results, "no result (rc=%s):\n%s\n%s" % (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:])
     return proc.returncode, results
 
 
 def playbook(config, play):
-    """``ansible-playbook`` of one play: ``(rc, {task name: {host: result}}, output)``."""
-    env = dict(ENV, ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
     proc = subprocess.run(["ansible-playbook", "-i", config, play], capture_output=True, text=True, timeout=300,
-                          env=env)
-    try:
-        tasks = json.loads(proc.stdout)["plays"][0]["tasks"]
-    except (ValueError, KeyError, IndexError):
-        raise AssertionError("no result (rc=%s):\n%s\n%s" % (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:]))
-    return proc.returncode, dict((task["task"]["name"], task["hosts"]) for task in tasks), proc.stdout[-3000:]
+                          env=ENV, check=False)
+    return proc.returncode, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
 # ----------------------------------------------------------------------------- host engine: the lab's node containers
@@ -187,6 +183,7 @@ def test_ping_through_the_connection_plugin(host_config):
 
 def test_copy_and_command_play_through_the_connection_plugin(host_config, tmp_path):
     content = "written through the engine API into %s\n" % container("reach-node1")
+    results = tmp_path / "results.json"
     play = tmp_path / "copy.yml"
     play.write_text(json.dumps([{
         "name": "copy + command through dockyard.docker.docker_api",
@@ -194,27 +191,29 @@ def test_copy_and_command_play_through_the_connection_plugin(host_config, tmp_pa
         "gather_facts": False,
         "tasks": [
             {"name": "copy", "ansible.builtin.copy": {"dest": "/root/reach-copied", "content": content,
-                                                       "mode": "0640"}},
-            {"name": "sum", "ansible.builtin.command": "sha256sum /root/reach-copied"},
-            {"name": "hostname", "ansible.builtin.command": "hostname"},
+                                                       "mode": "0640"}, "register": "copied"},
+            {"name": "sum", "ansible.builtin.command": "sha256sum /root/reach-copied", "register": "sum"},
+            {"name": "hostname", "ansible.builtin.command": "hostname", "register": "name"},
             {"name": "fetch", "ansible.builtin.fetch": {"src": "/etc/hostname", "dest": str(tmp_path) + "/",
                                                          "flat": True}},
+            {"name": "results", "delegate_to": "localhost", "ansible.builtin.copy": {
+                "dest": str(results), "mode": "0600",
+                "content": "{{ {'copied': copied.changed, 'sum': sum.stdout, 'name': name.stdout} | to_json }}"}},
         ],
     }]))
     host = container("reach-node1")
-    rc, tasks, out = playbook(host_config, str(play))
+    rc, out = playbook(host_config, str(play))
     assert rc == 0, out
     expected = hashlib.sha256(content.encode()).hexdigest()
     # inside the container, as the engine itself sees it
     assert docker("exec", host, "sha256sum", "/root/reach-copied").split()[0] == expected
     assert docker("exec", host, "stat", "-c", "%a %U", "/root/reach-copied").split() == ["640", "root"]
-    assert tasks["copy"][host]["changed"] is True
-    assert tasks["sum"][host]["stdout"].split()[0] == expected
-    assert tasks["hostname"][host]["stdout"] == "reach-node1"
+    first = json.loads(results.read_text())
+    assert first["copied"] is True and first["sum"].split()[0] == expected and first["name"] == "reach-node1"
     assert (tmp_path / "hostname").read_text().strip() == "reach-node1"
     # the same copy again changes nothing
-    rc, tasks, out = playbook(host_config, str(play))
-    assert rc == 0 and tasks["copy"][host]["changed"] is False, out
+    rc, out = playbook(host_config, str(play))
+    assert rc == 0 and json.loads(results.read_text())["copied"] is False, out
 
 
 def root_password():
