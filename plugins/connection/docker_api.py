@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: docker_api
 short_description: Run tasks in a container through the Docker engine API
-version_added: 0.3.0
+version_added: 0.4.0
 description:
   - Runs commands in an existing, running container with the engine's exec API, uploads files with the archive
     API and downloads them the same way. No Docker CLI is needed, on the controller or anywhere else.

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: containers
 short_description: The containers of one or more Docker engines as inventory hosts
-version_added: 0.3.0
+version_added: 0.4.0
 description:
   - Reads every container (running or not) of one or more engines through the engine API and makes each a
     host named after the container (with the engine's O(engines[].prefix) in front when one is set).

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: swarm_nodes
 short_description: The nodes of a Docker Swarm as inventory hosts
-version_added: 0.3.0
+version_added: 0.4.0
 description:
   - Reads the nodes of a swarm from one of its managers (O(docker_host)) and makes each a host named after the
     node's host name, with the node's address as C(ansible_host).
