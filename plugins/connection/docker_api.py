@@ -101,6 +101,9 @@ options:
 notes:
   - The container must be running; a stopped or missing container fails the task with what to do.
   - Files are uploaded as the user of O(remote_user) (the owner Ansible expects of its temporary files).
+  - Pipelining (the module sent on the command's standard input) is used with a unix socket; over C(tcp://) with
+    TLS modules are uploaded and run from a file, because the client cannot end the command's input without
+    ending the TLS session.
 seealso:
   - plugin: dockyard.docker.containers
     plugin_type: inventory
@@ -167,6 +170,11 @@ def exec_mode(password_prompt, has_input):
     stdin, which then also carries a pipelined module: a terminal would mangle that input.
     """
     return bool(password_prompt or has_input), bool(password_prompt and not has_input)
+
+
+def uses_unix_socket(docker_host):
+    """Pure: whether the engine is reached over a unix socket (the default when unset)."""
+    return not docker_host or docker_host.startswith("unix://")
 
 
 def exec_environment(extra_env):
@@ -269,6 +277,14 @@ class Connection(ConnectionBase):
         self._connected = True
         return self
 
+    def is_pipelining_enabled(self, wrap_async=False):
+        # A pipelined module is the exec's stdin, ended by closing the writing half of the connection. Python's
+        # TLS socket cannot do that without ending the TLS session (and with it the command's output), so over
+        # TCP/TLS modules are uploaded and run from a file instead.
+        if not uses_unix_socket(self.get_option("docker_host")):
+            return False
+        return super(Connection, self).is_pipelining_enabled(wrap_async)
+
     def _exec_user(self):
         return self.get_option("remote_user") or ""
 
@@ -291,7 +307,7 @@ class Connection(ConnectionBase):
             if become is not None:
                 self._ensure_become(stream, become, prompt)
             stream.write(in_data)
-            if not tty:
+            if stdin and not tty:
                 stream.close_stdin()
             stdout, stderr = stream.read_all()
         except StreamTimeout:

@@ -74,7 +74,9 @@ class ExecStream:
 
     def close_stdin(self):
         try:
-            self.sock.shutdown(socket.SHUT_WR)
+            # The plain socket's shutdown even for a TLS socket: ssl.SSLSocket.shutdown() also drops the TLS
+            # session, after which what the engine still sends would be read as raw ciphertext.
+            socket.socket.shutdown(self.sock, socket.SHUT_WR)
         except OSError:  # the process already exited and the engine closed the stream
             pass
 

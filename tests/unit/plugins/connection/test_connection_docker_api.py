@@ -30,6 +30,17 @@ def test_exec_mode():
     assert docker_api.exec_mode(True, True) == (True, False)
 
 
+def test_pipelining_only_over_a_unix_socket():
+    assert docker_api.uses_unix_socket("unix:///var/run/docker.sock")
+    assert docker_api.uses_unix_socket(None)
+    assert not docker_api.uses_unix_socket("tcp://node1:2376")
+    conn = docker_api.Connection(PlayContext(), None)
+    conn.get_option = dict(docker_host="tcp://node1:2376", pipelining=True).get
+    assert conn.is_pipelining_enabled() is False
+    conn.get_option = dict(docker_host="unix:///var/run/docker.sock", pipelining=True).get
+    assert conn.is_pipelining_enabled() is True
+
+
 def test_exec_environment():
     assert docker_api.exec_environment({"B": 2, "A": "x y"}) == ["A=x y", "B=2"]
     assert docker_api.exec_environment(None) == []
