@@ -48,7 +48,8 @@ IMAGE = "dockyard-lab/app:latest"
 PREFIX = "bench-inv-"
 LABEL = "bench-inv"
 SECTION = "## Inventory plugin (benchmarks/inventory.py)"
-FILTERS = [{"include": "docker_name.startswith('%s')" % PREFIX}, {"exclude": True}]
+# community.docker's verbose_output sets docker_name to the inspect Name, with its leading "/"
+FILTERS = [{"include": "docker_name.lstrip('/').startswith('%s')" % PREFIX}, {"exclude": True}]
 
 
 def log(msg):
