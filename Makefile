@@ -6,6 +6,7 @@
 #   make mutants      break each container step in turn and show which unit test catches it
 #   make bench        benchmarks (on demand; see benchmarks/README.md)
 #   make bench-stack  only the stack benchmark: a 10-service stack on its own lab swarm, next to docker stack deploy
+#   make bench-inventory  only the inventory benchmark: ansible-inventory over 50 containers, next to community.docker
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -22,7 +23,7 @@ LAB_NODE_IMAGE := $(if $(LAB_STORAGE),node-storage --fuse,node-engine)
 # Images `make lab` puts into the lab's registry (the nodes pull them from there).
 LAB_IMAGES  ?= dockyard-lab/app:latest dockyard-lab/nginx:latest dockyard-lab/redis:latest
 # Scenarios run by `make test`, in this order (cheapest first).
-SCENARIOS   ?= default engine containers options dropin faults units bulk kit info compose registry security swarm stack storage
+SCENARIOS   ?= default engine containers options dropin faults units bulk kit info compose registry reach security swarm stack storage
 MOLECULE_LOCK := /tmp/dockyard-molecule.lock
 
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
@@ -145,10 +146,15 @@ lab-destroy:
 bench: setup
 	@$(BIN)/python benchmarks/run.py
 	@$(BIN)/python benchmarks/stack.py
+	@flock $(MOLECULE_LOCK) $(BIN)/python benchmarks/inventory.py
 
 .PHONY: bench-stack
 bench-stack: setup
 	@$(BIN)/python benchmarks/stack.py
+
+.PHONY: bench-inventory
+bench-inventory: setup
+	@flock $(MOLECULE_LOCK) $(BIN)/python benchmarks/inventory.py
 
 clean: lab-destroy
 	rm -rf .venv .lab .pytest_cache tests/output

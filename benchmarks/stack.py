@@ -514,14 +514,14 @@ def report(args, task, wall, adopt_changed, split, loads, versions, started, too
     return "\n".join(lines)
 
 
-def write_section(path, text):
+def write_section(path, text, section=SECTION):
     """Replace the section (from its heading to the next '## ' heading or the end), or append it at the end."""
     lines = []
     if os.path.exists(path):
         with open(path) as handle:
             lines = handle.read().splitlines()
-    if SECTION in lines:
-        start = lines.index(SECTION)
+    if section in lines:
+        start = lines.index(section)
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
         rest = lines[end:]
         lines = lines[:start]

@@ -16,8 +16,8 @@ CONTENT="$(tar -tzf "$TARBALL")"
 if grep -E '(^|/)(\.venv|\.lab|\.cache|\.pytest_cache|__pycache__|tests/output|benchmarks/out)(/|$)' <<<"$CONTENT"; then
   echo "[galaxy] ERROR: the tarball carries the paths above (venv, lab state or caches)"; exit 1
 fi
-# Every module on disk must be in the tarball.
-for m in plugins/modules/*.py; do
+# Every plugin on disk and the licence text must be in the tarball.
+for m in plugins/modules/*.py plugins/inventory/*.py plugins/connection/*.py plugins/plugin_utils/*.py COPYING; do
   grep -qx "$m" <<<"$CONTENT" || { echo "[galaxy] ERROR: $m missing from the tarball"; exit 1; }
 done
 mkdir -p "$WORK/empty"

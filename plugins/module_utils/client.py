@@ -349,6 +349,34 @@ def resolve_connection(params, environ=None):
     return address.url, tls, timeout
 
 
+def connection_problem(base_url, tls, validate_certs=True):
+    """Pure: why ``resolve_connection``'s answer must not be used, or ``None``.
+
+    Shared by the modules and the controller-side plugins: plain TCP is refused unless
+    ``validate_certs`` was turned off explicitly, TLS files must exist, and a client
+    certificate needs its key.
+    """
+    if base_url.startswith("tcp://") and tls is None and validate_certs:
+        return (
+            "docker_host %s is plain TCP without TLS: anyone who reaches that port is root on the host. "
+            "Give tls_ca_cert, tls_client_cert and tls_client_key (or DOCKER_CERT_PATH), or set "
+            "validate_certs: false to accept an unauthenticated connection." % base_url
+        )
+    if tls is None:
+        return None
+    client_cert = tls.get("client_cert") or (None, None)
+    for opt, path in (
+        ("tls_ca_cert", tls["verify"] if isinstance(tls["verify"], str) else None),
+        ("tls_client_cert", client_cert[0]),
+        ("tls_client_key", client_cert[1]),
+    ):
+        if path and not os.path.exists(path):
+            return "%s: file %s does not exist" % (opt, path)
+    if tls.get("client_cert") and not all(tls["client_cert"]):
+        return "tls_client_cert and tls_client_key must be given together"
+    return None
+
+
 def _maybe(path):
     return path if os.path.exists(path) else None
 
@@ -463,26 +491,28 @@ def connect(module, lazy=False):
         module.warn(
             "validate_certs: false: the TLS certificate of the engine at %s is not verified, so anyone on the "
             "network path can impersonate the engine and read what this task sends it." % shown)
+    problem = connection_problem(base_url, tls, params.get("validate_certs", True))
+    if problem:
+        module.fail_json(msg=problem)
     if lazy and tls is None and base_url.startswith("unix://"):
         api_kwargs = dict(base_url=base_url, timeout=timeout, tls=None)
         return EngineClient(module, None, api_kwargs, reader=EngineReader(base_url[len("unix://"):], timeout))
     _require_sdk(module)
+    try:
+        api_kwargs = build_api_kwargs(base_url, tls, timeout)
+    except _load_sdk().errors.TLSParameterError as exc:
+        module.fail_json(msg="TLS options are not usable: %s" % exc)
+    return EngineClient(module, _open_api(module, api_kwargs, tls), api_kwargs)
+
+
+def build_api_kwargs(base_url, tls, timeout):
+    """``docker.APIClient`` keyword arguments for ``resolve_connection``'s answer (SDK loaded).
+
+    Raises the SDK's ``TLSParameterError`` when the TLS material is not usable.
+    """
     tls_config = None
     if tls is not None:
-        for opt, path in (
-            ("tls_ca_cert", tls["verify"] if isinstance(tls["verify"], str) else None),
-            ("tls_client_cert", (tls.get("client_cert") or (None, None))[0]),
-            ("tls_client_key", (tls.get("client_cert") or (None, None))[1]),
-        ):
-            if path and not os.path.exists(path):
-                module.fail_json(msg="%s: file %s does not exist" % (opt, path))
-        if tls.get("client_cert") and not all(tls["client_cert"]):
-            module.fail_json(msg="tls_client_cert and tls_client_key must be given together")
-        sdk = _load_sdk()
-        try:
-            tls_config = sdk.tls.TLSConfig(**tls)
-        except sdk.errors.TLSParameterError as exc:
-            module.fail_json(msg="TLS options are not usable: %s" % exc)
+        tls_config = _load_sdk().tls.TLSConfig(**tls)
         if base_url.startswith("tcp://"):
             base_url = "https://" + base_url[len("tcp://"):]
         if tls["verify"] is not True:
@@ -491,8 +521,7 @@ def connect(module, lazy=False):
             # (or validate_certs: false) must win, or a correct CA fails as "self-signed certificate".
             for var in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
                 os.environ.pop(var, None)
-    api_kwargs = dict(base_url=base_url, timeout=timeout, tls=tls_config)
-    return EngineClient(module, _open_api(module, api_kwargs, tls), api_kwargs)
+    return dict(base_url=base_url, timeout=timeout, tls=tls_config)
 
 
 def _transport_note(base_url, tls):

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: compose
 short_description: Run a Compose project on a standalone Docker host
-version_added: 0.3.0
+version_added: 0.4.0
 description:
   - Reads one or more Compose files (or an inline definition) itself and deploys the project with the
     collection's own container engine - no Compose CLI plugin is needed on the host.

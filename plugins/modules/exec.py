@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: exec
 short_description: Run a command in a running Docker container
-version_added: 0.2.0
+version_added: 0.4.0
 description:
   - Runs one process inside a running container, as C(docker exec) does, and returns its exit code and output.
   - A command that ran always reports C(changed=true); the module cannot know what the command did.

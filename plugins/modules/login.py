@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: login
 short_description: Log a host's Docker client in to a registry, or out of it
-version_added: 0.3.0
+version_added: 0.4.0
 description:
   - With O(state=present), checks O(username) and O(password) against the registry through the engine (the
     engine's C(POST /auth), so the registry itself answers and the engine's trust in C(/etc/docker/certs.d)

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: prune
 short_description: Remove unused Docker containers, images, networks, volumes and build cache
-version_added: 0.2.0
+version_added: 0.4.0
 description:
   - Removes what C(docker system prune) removes, for the kinds asked for, with the same filters.
   - Stopped containers, images no container uses (by default only untagged ones), networks no container is

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: stack
 short_description: Deploy Compose files to a Docker Swarm as a stack, idempotently, waiting until it converges
-version_added: 0.3.0
+version_added: 0.4.0
 description:
   - Runs on a swarm manager. Reads the Compose files itself (no Docker CLI needed) and creates what
     C(docker stack deploy) creates - overlay networks C(<stack>_<name>), secrets and configs C(<stack>_<name>),

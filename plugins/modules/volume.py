@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: volume
 short_description: Manage a Docker volume
-version_added: 0.2.0
+version_added: 0.4.0
 description:
   - Creates a named volume, or removes it, idempotently.
   - A volume cannot be changed in place. When O(driver), O(driver_options) or O(labels) differ from an existing
