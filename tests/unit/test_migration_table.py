@@ -61,6 +61,8 @@ def problems(docs, table):
                     continue
                 if status != "same" and not (value.get("note") or "").strip():
                     found.append("%s: %s is %s without a note" % (key, name, status))
+                if status == "unsupported" and "ours" not in value and name in names:
+                    found.append("%s: %s is unsupported, but ours has it (as %s)" % (key, name, names[name]))
                 ours_name = gen_migration.row_ours(name, value)
                 if ours_name is not None and ours_name not in names:
                     found.append("%s: %s names our %s %s, which does not exist" % (key, name, kind[:-1], ours_name))
