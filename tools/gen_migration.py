@@ -117,11 +117,16 @@ def _ansible_doc(plugin_type, names, ours_root=None):
     return json.loads(proc.stdout)
 
 
+# Type names the docs also spell out.
+TYPE_NAMES = {"string": "str", "boolean": "bool", "integer": "int", "dictionary": "dict"}
+
+
 def _summary(options):
     """name -> {type, choices, default, aliases} of the top-level options (or return values)."""
     summary = {}
     for name, spec in (options or {}).items():
-        summary[name] = dict(type=spec.get("type", "str"), choices=spec.get("choices"), default=spec.get("default"),
+        kind = spec.get("type", "str")
+        summary[name] = dict(type=TYPE_NAMES.get(kind, kind), choices=spec.get("choices"), default=spec.get("default"),
                              aliases=spec.get("aliases") or [])
     return summary
 
@@ -327,9 +332,56 @@ def _names(names):
     return ", ".join("`%s`" % n for n in names)
 
 
+# The options every community.docker module shares to reach an engine: shown once, and in a module's table only
+# where its row is not the usual one.
+CONNECTION_OPTIONS = ("api_version", "ca_path", "client_cert", "client_key", "debug", "docker_host", "timeout", "tls",
+                      "tls_hostname", "use_ssh_client", "validate_certs")
+
+
+def _usual_connection_rows(modules):
+    """The most frequent row of each connection option over the modules."""
+    counts = {}
+    for key, entry in modules.items():
+        if "/" in key:
+            continue
+        for name in CONNECTION_OPTIONS:
+            if name in (entry.get("options") or {}):
+                text = json.dumps(row(entry["options"][name]), sort_keys=True)
+                counts.setdefault(name, {}).setdefault(text, 0)
+                counts[name][text] += 1
+    return dict((name, json.loads(max(found, key=lambda text: (found[text], text))))
+                for name, found in counts.items())
+
+
+def _row_lines(rows, label, skip=()):
+    lines = []
+    same = [name for name, value in rows.items() if row(value)["status"] == "same" and name not in skip]
+    if same:
+        lines.append("| %s%s | same | |" % (label, _names(same)))
+    for name, value in rows.items():
+        value = row(value)
+        if value["status"] == "same" or name in skip:
+            continue
+        ours = row_ours(name, value)
+        ours_text = ("`%s`" % ours) if ours else "—"
+        note = _cell(value.get("note", ""))
+        if value["status"] == "unsupported":
+            ours_text = "— (use `%s`)" % ours if ours else "—"
+            note = "**not supported**: " + note
+        lines.append("| %s`%s` | %s | %s |" % (label, name, ours_text, note))
+    return lines
+
+
+HEADER = ["| community.docker | dockyard.docker | Notes |", "|---|---|---|"]
+
+
 def render(table):
     out = [BEGIN, ""]
     modules = table.get("modules") or {}
+    usual = _usual_connection_rows(modules)
+    out += ["#### Connection options (every module)", ""]
+    out += HEADER + _row_lines(dict((name, usual[name]) for name in CONNECTION_OPTIONS if name in usual), "")
+    out += ["", "A module's table below lists a connection option only where it differs from this.", ""]
     for key, entry in modules.items():
         plugin_type, _, theirs = key.rpartition("/")
         plugin_type = plugin_type or "module"
@@ -342,22 +394,12 @@ def render(table):
         out.append("")
         if entry.get("note"):
             out += [_cell(entry["note"]), ""]
-        out += ["| community.docker | dockyard.docker | Notes |", "|---|---|---|"]
-        for kind, label in (("options", ""), ("returns", "returns ")):
-            rows = entry.get(kind) or {}
-            same = [name for name, value in rows.items() if row(value)["status"] == "same"]
-            if same:
-                out.append("| %s%s | same | |" % (label, _names(same)))
-            for name, value in rows.items():
-                value = row(value)
-                if value["status"] == "same":
-                    continue
-                ours = row_ours(name, value)
-                ours_text = ("`%s`" % ours) if ours else "—"
-                status = "**not supported**" if value["status"] == "unsupported" else "differs"
-                if value["status"] == "unsupported" and ours:
-                    ours_text = "— (use `%s`)" % ours
-                out.append("| %s`%s` | %s | %s: %s |" % (label, name, ours_text, status, _cell(value.get("note", ""))))
+        out += HEADER
+        options = entry.get("options") or {}
+        skip = [name for name in CONNECTION_OPTIONS
+                if plugin_type == "module" and name in options and row(options[name]) == usual.get(name)]
+        out += _row_lines(options, "", skip)
+        out += _row_lines(entry.get("returns") or {}, "returns ")
         out.append("")
     kept = table.get("kept_differences") or []
     if kept:
