@@ -303,7 +303,10 @@ def write_modules(modules):
     """Replace the file's ``modules:`` section (everything from that key on), keeping what comes before it."""
     with open(TABLE) as handle:
         text = handle.read()
-    head = text.split("\nmodules:\n")[0].rstrip("\n") + "\n"
+    head = text.split("\nmodules:\n")[0]
+    if MODULES_COMMENT in head + "\n":
+        head = (head + "\n").split(MODULES_COMMENT)[0]
+    head = head.rstrip("\n") + "\n\n"
     with open(TABLE, "w") as handle:
         handle.write(head + MODULES_COMMENT + dump_modules(modules))
 

@@ -37,6 +37,9 @@ def _checked(docs, table):
         if docs[key]["ours"] is None:
             assert entry.get("pending"), "%s: our %s does not exist; mark it pending or add it" % (key, entry["ours"])
             continue
+        assert not entry.get("pending"), (
+            "%s: our %s exists now: drop its pending mark (python3 tools/gen_migration.py --propose does) and "
+            "review its rows" % (key, entry["ours"]))
         yield key, docs[key]["theirs"], docs[key]["ours"], entry
 
 
