@@ -55,18 +55,23 @@ images: engine
 	@echo "==> Lab images (built from Debian packages, cached by recipe)"
 	@$(PYTHON) tools/lab.py images node node-engine node-storage registry app nginx redis
 
-# community.docker, for the side-by-side scenario (molecule/dropin) only: the pinned `ansible` package unpacked
-# into .lab/community, outside the test venv, so nothing else sees it on its collections path.
+# community.docker, for the side-by-side scenario (molecule/dropin) and the migration table's test only: the pinned
+# `ansible` package unpacked into .lab/community, outside the test venv, so nothing else sees it on its collections
+# path. community.library_inventory_filtering_v1 too: community.docker's inventory plugins take their docs from it.
 COMMUNITY := $(ROOT)/.lab/community
-community: $(COMMUNITY)/.stamp
-$(COMMUNITY)/.stamp: requirements-community.txt | venv
-	@echo "==> community.docker for the side-by-side scenario (requirements-community.txt, in .lab/community)"
+COMMUNITY_COLLECTIONS := community/docker community/library_inventory_filtering_v1
+community: $(COMMUNITY)/.stamp-collections
+$(COMMUNITY)/.stamp-collections: requirements-community.txt | venv
+	@echo "==> community.docker for the side-by-side scenario and the migration table (requirements-community.txt, in .lab/community)"
 	@rm -rf $(COMMUNITY) $(COMMUNITY)-wheel
 	@$(BIN)/pip download -q --disable-pip-version-check --no-deps -d $(COMMUNITY)-wheel -r requirements-community.txt
-	@# Only community.docker out of the whole package (a few MB of its ~500).
-	@$(BIN)/python -c 'import glob, sys, zipfile; z = zipfile.ZipFile(glob.glob(sys.argv[1] + "/ansible-*.whl")[0]); 	  z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith("ansible_collections/community/docker/")])' 	  $(COMMUNITY)-wheel $(COMMUNITY)
+	@# Only those collections out of the whole package (a few MB of its ~500).
+	@$(BIN)/python -c 'import glob, sys, zipfile; z = zipfile.ZipFile(glob.glob(sys.argv[1] + "/ansible-*.whl")[0]); \
+	  wanted = tuple("ansible_collections/%s/" % c for c in sys.argv[3:]); \
+	  z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith(wanted)])' \
+	  $(COMMUNITY)-wheel $(COMMUNITY) $(COMMUNITY_COLLECTIONS)
 	@rm -rf $(COMMUNITY)-wheel
-	@test -f $(COMMUNITY)/ansible_collections/community/docker/MANIFEST.json
+	@for c in $(COMMUNITY_COLLECTIONS); do test -f $(COMMUNITY)/ansible_collections/$$c/MANIFEST.json; done
 	@touch $@
 
 collections:
@@ -85,9 +90,11 @@ mutants: venv
 	@echo "==> Mutants (tools/mutants.py)"
 	@$(BIN)/python tools/mutants.py
 
-# The container option docs (module fragment, role argument specs) from the option table.
+# The container option docs (module fragment, role argument specs) from the option table, and the README's
+# migration section from docs/migration.yml.
 docs: venv collections
 	@$(BIN)/python tools/gen_container_docs.py
+	@$(BIN)/python tools/gen_migration.py
 
 sanity: venv
 	@echo "==> ansible-test sanity"

@@ -121,6 +121,17 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+host_info:
+  description:
+    - The engine's C(docker system info) document as the API returns it (community.docker.docker_host_info's key).
+  returned: always
+  type: dict
+can_talk_to_docker:
+  description:
+    - Always true when the module succeeds (community.docker.docker_host_info's key); the module fails when it cannot
+      reach the engine.
+  returned: success
+  type: bool
 engine:
   description: The engine's version and configuration.
   returned: always
@@ -459,6 +470,9 @@ class EngineInfoManager:
         return dict(
             changed=False,
             engine=engine_facts(version, info),
+            # community.docker.docker_host_info's keys, for tasks that read them.
+            host_info=info,
+            can_talk_to_docker=True,
             swarm=swarm_facts(info),
             containers=self.containers(),
             images=self.images(),

@@ -128,6 +128,12 @@ swarm:
   returned: success
   type: dict
   sample: {"ID": "q1w2e3", "JoinTokens": {"Worker": "SWMTKN-1-...", "Manager": "SWMTKN-1-..."}}
+swarm_facts:
+  description:
+    - The same document as RV(swarm), under community.docker.docker_swarm's name for it (C(JoinTokens),
+      C(UnlockKey) with autolock - secrets).
+  returned: success
+  type: dict
 node_id:
   description: This node's swarm node ID (empty when not in a swarm).
   returned: success
@@ -364,6 +370,8 @@ class SwarmMembership:
             changed=self.changed,
             actions=self.actions,
             swarm=swarm,
+            # community.docker.docker_swarm's key for the same document, for tasks that read it.
+            swarm_facts=swarm,
             node_id=after["node_id"],
             cluster_id=after["cluster_id"],
             node_state=after["state"],

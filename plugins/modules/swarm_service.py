@@ -590,6 +590,26 @@ actions:
   returned: success
   type: list
   elements: str
+swarm_service:
+  description:
+    - community.docker.docker_swarm_service's key, for tasks that read it - the service under that module's
+      attribute names (C(image), C(replicas), C(limit_cpu), C(update_delay), C(restart_policy), ...), built from
+      the engine's spec after the run (in check mode, the spec the run would write); durations in nanoseconds and
+      sizes in bytes, as the engine stores them; empty after O(state=absent).
+  returned: always
+  type: dict
+changes:
+  description:
+    - community.docker.docker_swarm_service's key - the names (as in RV(swarm_service)) of what a run changes on an
+      existing service; a setting only this module has is named by its spec path. Empty when the service is
+      created, removed or unchanged.
+  returned: always
+  type: list
+  elements: str
+rebuilt:
+  description: True when the service was removed and created again (a change of mode).
+  returned: always
+  type: bool
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -610,9 +630,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec
     ROLLBACK_FAILURE_ACTIONS,
     UPDATE_FAILURE_ACTIONS,
     MOUNT_TYPES,
+    differences,
     force_update,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm import community_facts  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils import redact  # noqa: E402
 
 
@@ -643,6 +665,12 @@ def run(module, manager):
     manager.preflight(after, params["ignore_ipvs_check"])
     if action != "recreate":
         result["differences"] = diffs
+    # community.docker.docker_swarm_service's keys, for tasks that read them.
+    result["rebuilt"] = action == "recreate"
+    if service is not None and action != "none":
+        # A recreate is always a change of mode (the one change the engine cannot make in place).
+        result["changes"] = community_facts.changes(differences(desired, before) + (
+            ["Mode"] if action == "recreate" else []))
     if action != "none":
         result["changed"] = True
         result["actions"].append({
@@ -655,10 +683,12 @@ def run(module, manager):
         result["diff"] = dict(before=masked_before, after=masked_after)
     if module.check_mode:
         result["service"] = service
+        result["swarm_service"] = community_facts.service_facts(after)
         module.exit_json(**result)
     manager.apply(action, service, desired, after)
     service = manager.current(name)
     result["service"] = service
+    result["swarm_service"] = community_facts.service_facts((service or {}).get("Spec"))
     if params["wait"] and service:
         result["tasks"] = manager.wait(service["ID"], name, params["wait_timeout"])
     module.exit_json(**result)
@@ -775,7 +805,7 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     client = connect(module)
-    result = dict(changed=False, actions=[], differences=[])
+    result = dict(changed=False, actions=[], differences=[], changes=[], rebuilt=False, swarm_service={})
     run(module, ServiceManager(module, client, result, module.params["with_registry_auth"]))
 
 

@@ -62,6 +62,7 @@ def playbook():
               "docker rm -f $(docker ps -aq --filter name=sbs-) 2>/dev/null; true",
               "changed_when": True}]
     names = []
+    services = set()
     for kind, plural in (("container", "containers"), ("service", "services")):
         for case in CASES[plural]:
             for index, step in enumerate(case["steps"]):
@@ -77,12 +78,18 @@ def playbook():
                     kind, object_name(kind, case, "{{ inventory_hostname }}")),
                     "register": var + "_inspect", "changed_when": False})
                 names.append(var)
+                if kind == "service":
+                    services.add(var)
     # A task skipped on a host still registers its variable: each implementation registers under its own name.
     own = "lookup('vars', '%s_' ~ inventory_hostname)"
+    # A service step also keeps the return values tasks read (community.docker's swarm_service, changes, rebuilt).
+    returned = ("'returned': {'swarm_service': %s.swarm_service | default({}), 'changes': %s.changes | default([]), "
+                "'rebuilt': %s.rebuilt | default(false)}, ")
     results = "{{ {%s} | to_json }}" % ", ".join(
         "'%s': {'changed': %s.changed | default(false), 'failed': %s.failed | default(false), "
-        "'msg': %s.msg | default(''), 'inspect': %s_inspect.stdout | from_json}"
-        % (n, own % n, own % n, own % n, n) for n in names)
+        "'msg': %s.msg | default(''), %s'inspect': %s_inspect.stdout | from_json}"
+        % (n, own % n, own % n, own % n, returned % (own % n, own % n, own % n) if n in services else "", n)
+        for n in names)
     tasks.append({"name": "results", "ansible.builtin.copy": {
         "content": results, "dest": os.path.join(EPHEMERAL, "side-by-side-{{ inventory_hostname }}.json"),
         "mode": "0600"}, "delegate_to": "localhost"})
@@ -197,3 +204,24 @@ def test_every_kept_difference_names_a_real_case_and_says_why():
         assert key in names, "kept difference for an unknown case: %r" % entry
         assert all(0 <= i < names[key] for i in entry.get("steps") or []), entry
         assert entry.get("what") in ("changed", "failed", "inspect") and entry.get("reason"), entry
+
+
+# The case whose return values are compared, and the keys of swarm_service its steps set (their option names).
+RETURNED_CASE = "basics"
+RETURNED_KEYS = ("args", "env", "container_labels", "labels", "hostname", "image", "endpoint_mode")
+RETURNED_STEPS = [index for kind, case, index in STEPS if kind == "service" and case["name"] == RETURNED_CASE]
+
+
+@pytest.mark.parametrize("index", RETURNED_STEPS)
+def test_service_return_values_a_task_reads_agree(results, index):
+    """swarm_service, changes and rebuilt as community.docker returns them: ours compared with theirs."""
+    var = "r_service_%s_%d" % (RETURNED_CASE, index)
+    ours, theirs = results["ours"][var]["returned"], results["theirs"][var]["returned"]
+    assert ours["rebuilt"] == theirs["rebuilt"]
+    assert sorted(ours["changes"]) == sorted(theirs["changes"]), "changes: ours %r, community.docker %r" % (
+        ours["changes"], theirs["changes"])
+    assert theirs["swarm_service"], "community.docker returned no swarm_service"
+    assert sorted(ours["swarm_service"]) == sorted(theirs["swarm_service"])
+    for key in RETURNED_KEYS:
+        assert ours["swarm_service"][key] == theirs["swarm_service"][key], "swarm_service.%s: ours %r, theirs %r" % (
+            key, ours["swarm_service"][key], theirs["swarm_service"][key])

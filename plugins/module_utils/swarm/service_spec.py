@@ -175,7 +175,7 @@ def _resource_block(value, option):
 
 def _resources(value, limits=None, reservations=None):
     """``resources: {limits, reservations}``, or community.docker's top-level ``limits``/``reservations``."""
-    value = dict(value or {})
+    value = dict(values.mapping(value, "resources", ("limits", "reservations")) if value is not None else {})
     for key, given in (("limits", limits), ("reservations", reservations)):
         if given is not None:
             if value.get(key) is not None:

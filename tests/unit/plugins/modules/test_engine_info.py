@@ -108,3 +108,11 @@ def test_container_removed_between_list_and_inspect_is_skipped(monkeypatch):
 def test_bad_option_type_names_the_option(monkeypatch):
     result, ok = run(monkeypatch, FakeApi({}), {"containers": "maybe"})
     assert not ok and "containers" in result["msg"]
+
+
+def test_returns_community_host_info_as_the_engine_reports_it(monkeypatch):
+    """community.docker.docker_host_info's host_info: the engine's info document itself."""
+    api = FakeApi({})
+    result, ok = run(monkeypatch, api, {"containers": False})
+    assert ok and result["host_info"] == api.info()
+    assert result["can_talk_to_docker"] is True

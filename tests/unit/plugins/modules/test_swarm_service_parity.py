@@ -183,3 +183,39 @@ def test_bad_input_changes_nothing(run, args, match):
     result, ok = run(api, image="dockyard-lab/app:latest", **args)
     assert not ok and match in result["msg"], result["msg"]
     assert api.service == before and [c[0] for c in api.changes()] == ["create"]
+
+
+def test_community_return_values_swarm_service_changes_and_rebuilt(run):
+    """community.docker's swarm_service (from the engine's spec), changes (their names) and rebuilt."""
+    api = FakeApi()
+    result, ok = run(api, image="dockyard-lab/app:latest", replicas=2, env={"A": "1"},
+                     limits={"cpus": 0.5, "memory": "64M"}, update_config={"delay": "10s", "order": "start-first"})
+    assert ok and result["changed"]
+    assert result["changes"] == [] and result["rebuilt"] is False  # created: nothing of an old one changed
+    facts = result["swarm_service"]
+    assert facts["image"] == "dockyard-lab/app:latest"
+    assert facts["mode"] == "replicated" and facts["replicas"] == 2
+    assert facts["env"] == ["A=1"]
+    assert facts["limit_cpu"] == 0.5 and facts["limit_memory"] == 64 * 1024 * 1024
+    assert facts["update_delay"] == 10 * 10 ** 9 and facts["update_order"] == "start-first"
+    assert facts["reserve_cpu"] is None and facts["force_update"] is None
+    # the facts come from what the engine stores, not from the task
+    assert facts["env"] == api.service["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"]
+
+    result, ok = run(api, image="dockyard-lab/app:latest", replicas=2, env={"A": "1"})
+    assert ok and not result["changed"] and result["changes"] == []
+
+    result, ok = run(api, check=True, image="dockyard-lab/app:latest", replicas=3, env={"A": "2"})
+    assert ok and result["changed"] and result["changes"] == ["env", "replicas"]
+    assert result["swarm_service"]["replicas"] == 3 and api.service["Spec"]["Mode"]["Replicated"]["Replicas"] == 2
+
+    result, ok = run(api, image="dockyard-lab/app:latest", replicas=3, env={"A": "2"})
+    assert ok and result["changes"] == ["env", "replicas"] and result["rebuilt"] is False
+    assert result["swarm_service"]["replicas"] == 3
+
+    result, ok = run(api, image="dockyard-lab/app:latest", mode="global")
+    assert ok and result["rebuilt"] is True and result["changes"] == ["mode"]
+    assert result["swarm_service"]["mode"] == "global" and result["swarm_service"]["replicas"] is None
+
+    result, ok = run(api, state="absent")
+    assert ok and result["changed"] and result["swarm_service"] == {} and result["changes"] == []
