@@ -94,7 +94,7 @@ def test_every_option_and_return_value_has_a_true_row(docs, table):
 
 
 def test_modules_section_is_complete(table):
-    keys = set(gen_migration.table_key(t, n) for t, n, _ in gen_migration.PLUGINS)
+    keys = set(gen_migration.table_key(t, n) for t, n, _doc in gen_migration.PLUGINS)
     assert set(table["modules"]) == keys
     for key, entry in table["modules"].items():
         assert entry["ours"], key

@@ -21,15 +21,13 @@ def _tasks(node):
     """Every task dict in a play/task-file document, blocks and handlers included."""
     if isinstance(node, list):
         for item in node:
-            for task in _tasks(item):
-                yield task
+            yield from _tasks(item)
     elif isinstance(node, dict):
         if any(key in node for key in COMMAND_MODULES):
             yield node
         for key in ("tasks", "pre_tasks", "post_tasks", "handlers", "block", "rescue", "always"):
             if key in node:
-                for task in _tasks(node[key]):
-                    yield task
+                yield from _tasks(node[key])
 
 
 def _command_line(task):
@@ -44,8 +42,7 @@ def _command_line(task):
 
 def _yaml_files():
     for pattern in ("playbooks/**/*.yml", "roles/**/*.yml", "molecule/**/*.yml"):
-        for path in glob.glob(os.path.join(ROOT, pattern), recursive=True):
-            yield path
+        yield from glob.glob(os.path.join(ROOT, pattern), recursive=True)
 
 
 def command_lines_with_secrets():

@@ -215,12 +215,12 @@ def _names_at(path):
     under it."""
     if path in REPLICA_PATHS:
         return ["replicas"]
-    containing = [(len(p), name) for name, p, _ in FACTS
+    containing = [(len(p), name) for name, p, _convert in FACTS
                   if name != "replicas" and (path == p or path.startswith(p + ".") or path.startswith(p + "["))]
     if containing:
-        longest = max(length for length, _ in containing)
+        longest = max(length for length, _name in containing)
         return [name for length, name in containing if length == longest and name != "healthcheck_disabled"]
-    return [name for name, p, _ in FACTS if p.startswith(path + ".")]
+    return [name for name, p, _convert in FACTS if p.startswith(path + ".")]
 
 
 def changes(paths):
