@@ -78,6 +78,11 @@ def test_user_log_opts_win_and_values_are_strings():
     assert out == {"log-driver": "json-file", "log-opts": {"max-size": "20m", "max-file": "5"}}
 
 
+def test_local_log_driver_gets_the_rotation_too():
+    out = render(docker_daemon_options={"log-driver": "local"}, docker_log_max_size="50m", docker_log_max_file=2)
+    assert out == {"log-driver": "local", "log-opts": {"max-size": "50m", "max-file": "2"}}
+
+
 def test_other_log_driver_gets_no_rotation():
     assert render(docker_daemon_options={"log-driver": "journald"}) == {"log-driver": "journald"}
 
@@ -140,6 +145,14 @@ def test_insecure_tcp_renders_a_plain_listener_and_no_tls_paths():
     out = render(docker_log_rotation=False, docker_allow_insecure_tcp=True,
                  docker_daemon_options={"hosts": ["unix://", "TCP://0.0.0.0:2375"]}, **TLS)
     assert out == dict(TLS_KEYS, hosts=["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"])
+
+
+def test_insecure_tcp_with_a_certificate_but_no_ca_renders_no_tls_paths():
+    # dockerd would refuse to start pointed at a ca.pem tls.yml never writes
+    out = render(docker_log_rotation=False, docker_allow_insecure_tcp=True,
+                 docker_daemon_options={"hosts": ["unix://", "tcp://0.0.0.0:2375"]}, docker_tls_cert="CERT",
+                 docker_tls_key="KEY")
+    assert out == {"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]}
 
 
 @pytest.mark.parametrize("hosts,words", [

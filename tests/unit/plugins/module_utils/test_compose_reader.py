@@ -211,6 +211,15 @@ def test_merge_service_rules_directly():
     assert merged["logging"] == {"driver": "json-file", "options": {"max-size": "1m", "max-file": "2"}}
 
 
+@pytest.mark.parametrize("section", ["networks", "volumes", "secrets", "configs"])
+def test_top_level_definitions_of_a_later_file_merge_with_the_earlier_ones(section):
+    first = {section: {"kept": {"labels": {"a": "1"}}, "shared": {"driver": "local", "labels": {"a": "1"}}}}
+    later = {section: {"added": {}, "shared": {"labels": {"b": "2"}}}}
+    merged = reader.merge([first, later])[section]
+    assert merged == {"kept": {"labels": {"a": "1"}}, "added": {},
+                      "shared": {"driver": "local", "labels": {"a": "1", "b": "2"}}}
+
+
 # --------------------------------------------------------------------------- every supported service key
 
 def test_every_supported_service_key():

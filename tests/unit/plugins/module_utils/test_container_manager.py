@@ -9,6 +9,7 @@ from docker.errors import APIError, NotFound
 from ansible_collections.dockyard.docker.plugins.module_utils import change_lock
 from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock, ChangeLockError
 
+from ansible_collections.dockyard.docker.plugins.module_utils.container import manager
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
     ContainerError,
     RecreateFailed,
@@ -210,6 +211,45 @@ def test_a_stopped_container_is_put_back_stopped():
         reconcile(api, spec(env={"A": "2"}))
     assert "back under its name, unchanged" in str(err.value)
     assert ("start", "c" * 64) not in api.calls
+
+
+class NeverHealthyAPI(FakeAPI):
+    """The new container starts and runs, but its health check never passes."""
+
+    def start(self, container_id):
+        self.calls.append(("start", container_id))
+        if container_id == "d" * 64:
+            self.container = dict(self.container, State={"Status": "running", "Running": True, "Restarting": False,
+                                                         "Health": {"Status": "starting"}})
+
+
+class FakeClock(object):
+    """Stands in for the time module: each sleep moves the clock on, so a deadline passes without waiting."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_a_recreate_whose_new_container_never_gets_healthy_puts_the_old_one_back(monkeypatch):
+    monkeypatch.setattr(manager, "time", FakeClock())
+    api = NeverHealthyAPI(container=inspect_of())
+    with pytest.raises(RecreateFailed) as err:
+        reconcile(api, spec(env={"A": "2"}, state="healthy", healthcheck={"test": ["CMD", "true"]},
+                            healthy_wait_timeout=5))
+    message = str(err.value)
+    assert "is not healthy after 5" in message and "old container is back under its name and running" in message
+    old, new = "c" * 64, "d" * 64
+    calls = [c[:2] for c in api.calls]
+    assert ("remove_container", old) not in calls, "the old container is kept"
+    assert ("remove_container", new) in calls, "the new, unhealthy one goes"
+    tail = api.calls[api.calls.index(("rename", old, "web-dockyard-old")) + 1:]
+    assert ("rename", old, "web") in tail and ("start", old) in tail
 
 
 def test_a_leftover_of_an_interrupted_recreate_is_restored_when_the_name_is_free():

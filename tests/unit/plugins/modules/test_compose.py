@@ -262,6 +262,17 @@ def test_completed_dependency_left_alone_once_it_exited_zero():
     assert items[1]["detach"] is False
 
 
+def test_completed_dependency_created_but_never_run_is_run():
+    # what the engine reports for a container that was created and never started: exit code 0, the zero time
+    never_ran = {"State": {"Status": "created", "Running": False, "ExitCode": 0,
+                           "StartedAt": "0001-01-01T00:00:00Z"}}
+    items, _w, _s = deploy.container_items(shop(), "present", existing={"shop-migrate-1": never_ran})
+    assert items[1]["detach"] is False and items[1]["state"] == "started"
+    running = {"State": {"Status": "running", "Running": True, "ExitCode": 0, "StartedAt": "2026-01-01T00:00:00Z"}}
+    items, _w, _s = deploy.container_items(shop(), "present", existing={"shop-migrate-1": running})
+    assert items[1]["detach"] is False
+
+
 def test_orphans_only_of_this_project_and_not_one_off():
     listed = [
         {"Names": ["/a"], "Labels": {"com.docker.compose.project": "shop", "com.docker.compose.service": "gone"}},

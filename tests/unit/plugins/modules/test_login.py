@@ -143,6 +143,24 @@ def test_new_file_and_directory_are_private(run, cfg):
     assert stat.S_IMODE(os.stat(cfg).st_mode) == 0o600
 
 
+OTHER_UID = 65534  # nobody: the unit tests run as root, as login does with become on a user's config_path
+
+
+def test_root_rewriting_another_users_file_leaves_it_theirs(run, cfg):
+    assert os.geteuid() == 0, "playing another user takes chown"
+    os.makedirs(os.path.dirname(cfg))
+    with open(cfg, "w") as handle:
+        json.dump({"auths": {}}, handle)
+    os.chown(cfg, OTHER_UID, OTHER_UID)
+    result, ok = run(args(cfg), FakeApi())
+    assert ok and result["changed"]
+    info = os.stat(cfg)
+    assert (info.st_uid, info.st_gid) == (OTHER_UID, OTHER_UID)
+    assert stat.S_IMODE(info.st_mode) == 0o600
+    with open(cfg) as handle:
+        assert json.load(handle)["auths"][REG] == {"auth": AUTH}
+
+
 def test_wrong_password_fails_with_registry_answer_file_untouched(run, cfg):
     run(args(cfg), FakeApi())
     with open(cfg, "rb") as handle:
