@@ -372,12 +372,16 @@ class StackDeployer:
             self.wait(changed)
 
     def wait(self, changed):
-        deadline = time.time() + self.params["wait_timeout"]
+        """Every changed service at once: the stack takes as long as its slowest service."""
+        keys, watched = {}, []
         for key, name in changed:
             service = self.services.current(name)
             if service:
-                remaining = max(1, int(deadline - time.time()))
-                self.result["services"][key]["tasks"] = self.services.wait(service["ID"], name, remaining)
+                keys[name] = key
+                watched.append((service["ID"], name))
+        if watched:
+            for name, tasks in self.services.wait_all(watched, self.params["wait_timeout"]).items():
+                self.result["services"][keys[name]]["tasks"] = tasks
 
     def absent(self):
         services = self.labelled(self.api.services, "service")
