@@ -293,11 +293,14 @@ class StackDeployer:
             return image
         return pin_image(image, digest)
 
-    def plan_services(self, stack, planned_ids):
+    def plan_services(self, stack, planned_ids, deployed):
+        """``deployed``: the stack's services by name, from one labelled list; a name not among them is
+        inspected on its own (a service of that name outside the stack is then found, and refused or adopted
+        as swarm_service would)."""
         plans = []
         for key in sorted(stack.services):
             params = dict(stack.services[key])
-            current = self.services.current(params["name"])
+            current = deployed.get(params["name"]) or self.services.current(params["name"])
             self.services.check_registry_auth(params["image"])
             params["image"] = self.resolve(params["image"], current)
             desired = with_cli_privileges(self.services.desired(params, planned_ids))
@@ -316,10 +319,10 @@ class StackDeployer:
         planned_ids = {"network": dict((n["name"], PLANNED) for n in networks),
                        "secret": dict((o["name"], PLANNED) for o, _c, _l in secrets),
                        "config": dict((o["name"], PLANNED) for o, _c, _l in configs)}
-        plans = self.plan_services(stack, planned_ids)
+        deployed = dict(((s.get("Spec") or {}).get("Name"), s) for s in self.labelled(self.api.services, "service"))
+        plans = self.plan_services(stack, planned_ids, deployed)
         wanted = set(p.params["name"] for p in plans)
-        stale = [s for s in self.labelled(self.api.services, "service")
-                 if (s.get("Spec") or {}).get("Name") not in wanted]
+        stale = [s for name, s in sorted(deployed.items()) if name not in wanted]
         for net in networks:
             self.act("create network %s" % net["name"])
         for kind, created in (("secret", secrets), ("config", configs)):

@@ -62,6 +62,7 @@ class ServiceManager:
         self.result = result
         self.with_registry_auth = with_registry_auth
         self._ipvs = None
+        self._network_ids = {}
 
     def call(self, doing, func, *args, **kwargs):
         return explained(self.module, doing, func, *args, result=self.result, **kwargs)
@@ -86,8 +87,14 @@ class ServiceManager:
         return ids
 
     def network_id(self, name):
-        found = self.call("look up network %s" % name, or_none, self.api.inspect_network, name)
-        return found["Id"] if found else None
+        """A network's ID, looked up once per run (a stack's services share their networks); a network not
+        found is looked up again, since this run may create it."""
+        if name not in self._network_ids:
+            found = self.call("look up network %s" % name, or_none, self.api.inspect_network, name)
+            if not found:
+                return None
+            self._network_ids[name] = found["Id"]
+        return self._network_ids[name]
 
     def named(self, kind, name):
         """The ID of the secret or config called exactly ``name`` (or None)."""
