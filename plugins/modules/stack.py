@@ -208,13 +208,14 @@ def read_bytes(path):
 class StackDeployer:
     def __init__(self, module, client, stack_name):
         self.module = module
-        self.api = client.api
+        # reads over the socket, the SDK only for changes: an unchanged re-run does not load it
+        self.api = client.reads_first()
         self.params = module.params
         self.name = stack_name
         self.actions = []
         self.result = dict(changed=False, actions=self.actions, services={}, removed_services=[],
                            unpruned_services=[])
-        self.services = ServiceManager(module, client, self.result, self.params["with_registry_auth"])
+        self.services = ServiceManager(module, client, self.result, self.params["with_registry_auth"], api=self.api)
         self.call = self.services.call
 
     def fail(self, msg):
@@ -354,8 +355,8 @@ class StackDeployer:
         for net in networks:
             self.create_network(net)
         for kind, created in (("secret", secrets), ("config", configs)):
-            create = self.api.create_secret if kind == "secret" else self.api.create_config
             for obj, content, labels in created:
+                create = self.api.create_secret if kind == "secret" else self.api.create_config
                 self.call("create %s %s" % (kind, obj["name"]), create, obj["name"], content, labels=labels)
         changed = []
         replan = any(planned_ids.values())
@@ -464,7 +465,7 @@ def main():
             raise ComposeError("name is required")
     except ComposeError as exc:
         module.fail_json(msg=str(exc), changed=False)
-    client = connect(module)
+    client = connect(module, lazy=True)
     deployer = StackDeployer(module, client, params["name"])
     if stack is None:
         deployer.absent()

@@ -56,9 +56,9 @@ def ipvs_available(module):
 class ServiceManager:
     """One module run's service operations; failures end the module with ``result`` (what was done so far)."""
 
-    def __init__(self, module, client, result, with_registry_auth=False):
+    def __init__(self, module, client, result, with_registry_auth=False, api=None):
         self.module = module
-        self.api = client.api
+        self.api = api if api is not None else client.api
         self.result = result
         self.with_registry_auth = with_registry_auth
         self._ipvs = None
