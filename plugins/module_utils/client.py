@@ -246,6 +246,12 @@ class EngineReader:
     def tasks(self, filters=None):
         return self._listing("/tasks", filters)
 
+    def secrets(self, filters=None):
+        return self._listing("/secrets", filters)
+
+    def configs(self, filters=None):
+        return self._listing("/configs", filters)
+
     def get_archive(self, container, path):
         """``GET /containers/{id}/archive``: ``(chunks, stat)`` as ``docker.APIClient.get_archive`` returns them."""
         status, headers, body = self.get_raw("/containers/%s/archive?%s" % (
@@ -404,6 +410,11 @@ class EngineClient:
         return self._api
 
     @property
+    def socket_reader(self):
+        """The :class:`EngineReader` of a lazy unix-socket connection, else ``None``."""
+        return self._reader
+
+    @property
     def reader(self):
         """Something with ``inspect_container``/``inspect_image``/``containers``: the socket reader, else the SDK."""
         return self._reader if self._reader is not None else self.api
@@ -411,6 +422,12 @@ class EngineClient:
     def lazy_api(self):
         """A stand-in for ``api`` that builds the SDK client on first attribute access."""
         return _LazyAPI(self)
+
+    def reads_first(self):
+        """A stand-in for ``api`` whose swarm reads (:data:`SWARM_READS`) go through the socket reader when
+        there is one, and everything else through the SDK client, built on first use: an unchanged run then
+        never loads the SDK."""
+        return _ReadsFirst(self)
 
     def new_api(self):
         """Another ``docker.APIClient`` to the same engine with the already negotiated version.
@@ -432,6 +449,21 @@ class _LazyAPI:
         self._engine = engine
 
     def __getattr__(self, name):
+        return getattr(self._engine.api, name)
+
+
+# The reads ``reads_first`` sends through :class:`EngineReader`: the same names and answers as the SDK's.
+SWARM_READS = frozenset(("services", "inspect_service", "inspect_network", "nodes", "tasks", "secrets", "configs"))
+
+
+class _ReadsFirst:
+    def __init__(self, engine):
+        self._engine = engine
+
+    def __getattr__(self, name):
+        reader = self._engine.socket_reader
+        if name in SWARM_READS and reader is not None:
+            return getattr(reader, name)
         return getattr(self._engine.api, name)
 
 
@@ -459,7 +491,7 @@ def _open_api(module, api_kwargs, tls):
 def connect(module, lazy=False):
     """Open the engine named by the module's docker_* options or fail clearly.
 
-    ``lazy=True`` (``container``, ``containers``, ``container_unit``): for a unix socket, defer the SDK until
+    ``lazy=True`` (``container``, ``containers``, ``container_unit``, ``stack``): for a unix socket, defer the SDK until
     ``api`` is first used and read through :class:`EngineReader` until then.  The SDK
     must still be installed: a missing SDK fails here, as it does without ``lazy``.
     """

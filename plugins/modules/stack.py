@@ -208,13 +208,14 @@ def read_bytes(path):
 class StackDeployer:
     def __init__(self, module, client, stack_name):
         self.module = module
-        self.api = client.api
+        # reads over the socket, the SDK only for changes: an unchanged re-run does not load it
+        self.api = client.reads_first()
         self.params = module.params
         self.name = stack_name
         self.actions = []
         self.result = dict(changed=False, actions=self.actions, services={}, removed_services=[],
                            unpruned_services=[])
-        self.services = ServiceManager(module, client, self.result, self.params["with_registry_auth"])
+        self.services = ServiceManager(module, client, self.result, self.params["with_registry_auth"], api=self.api)
         self.call = self.services.call
 
     def fail(self, msg):
@@ -293,11 +294,14 @@ class StackDeployer:
             return image
         return pin_image(image, digest)
 
-    def plan_services(self, stack, planned_ids):
+    def plan_services(self, stack, planned_ids, deployed):
+        """``deployed``: the stack's services by name, from one labelled list; a name not among them is
+        inspected on its own (a service of that name outside the stack is then found, and refused or adopted
+        as swarm_service would)."""
         plans = []
         for key in sorted(stack.services):
             params = dict(stack.services[key])
-            current = self.services.current(params["name"])
+            current = deployed.get(params["name"]) or self.services.current(params["name"])
             self.services.check_registry_auth(params["image"])
             params["image"] = self.resolve(params["image"], current)
             desired = with_cli_privileges(self.services.desired(params, planned_ids))
@@ -316,10 +320,10 @@ class StackDeployer:
         planned_ids = {"network": dict((n["name"], PLANNED) for n in networks),
                        "secret": dict((o["name"], PLANNED) for o, _c, _l in secrets),
                        "config": dict((o["name"], PLANNED) for o, _c, _l in configs)}
-        plans = self.plan_services(stack, planned_ids)
+        deployed = dict(((s.get("Spec") or {}).get("Name"), s) for s in self.labelled(self.api.services, "service"))
+        plans = self.plan_services(stack, planned_ids, deployed)
         wanted = set(p.params["name"] for p in plans)
-        stale = [s for s in self.labelled(self.api.services, "service")
-                 if (s.get("Spec") or {}).get("Name") not in wanted]
+        stale = [s for name, s in sorted(deployed.items()) if name not in wanted]
         for net in networks:
             self.act("create network %s" % net["name"])
         for kind, created in (("secret", secrets), ("config", configs)):
@@ -351,8 +355,8 @@ class StackDeployer:
         for net in networks:
             self.create_network(net)
         for kind, created in (("secret", secrets), ("config", configs)):
-            create = self.api.create_secret if kind == "secret" else self.api.create_config
             for obj, content, labels in created:
+                create = self.api.create_secret if kind == "secret" else self.api.create_config
                 self.call("create %s %s" % (kind, obj["name"]), create, obj["name"], content, labels=labels)
         changed = []
         replan = any(planned_ids.values())
@@ -372,12 +376,16 @@ class StackDeployer:
             self.wait(changed)
 
     def wait(self, changed):
-        deadline = time.time() + self.params["wait_timeout"]
+        """Every changed service at once: the stack takes as long as its slowest service."""
+        keys, watched = {}, []
         for key, name in changed:
             service = self.services.current(name)
             if service:
-                remaining = max(1, int(deadline - time.time()))
-                self.result["services"][key]["tasks"] = self.services.wait(service["ID"], name, remaining)
+                keys[name] = key
+                watched.append((service["ID"], name))
+        if watched:
+            for name, tasks in self.services.wait_all(watched, self.params["wait_timeout"]).items():
+                self.result["services"][keys[name]]["tasks"] = tasks
 
     def absent(self):
         services = self.labelled(self.api.services, "service")
@@ -457,7 +465,7 @@ def main():
             raise ComposeError("name is required")
     except ComposeError as exc:
         module.fail_json(msg=str(exc), changed=False)
-    client = connect(module)
+    client = connect(module, lazy=True)
     deployer = StackDeployer(module, client, params["name"])
     if stack is None:
         deployer.absent()

@@ -56,12 +56,13 @@ def ipvs_available(module):
 class ServiceManager:
     """One module run's service operations; failures end the module with ``result`` (what was done so far)."""
 
-    def __init__(self, module, client, result, with_registry_auth=False):
+    def __init__(self, module, client, result, with_registry_auth=False, api=None):
         self.module = module
-        self.api = client.api
+        self.api = api if api is not None else client.api
         self.result = result
         self.with_registry_auth = with_registry_auth
         self._ipvs = None
+        self._network_ids = {}
 
     def call(self, doing, func, *args, **kwargs):
         return explained(self.module, doing, func, *args, result=self.result, **kwargs)
@@ -86,8 +87,14 @@ class ServiceManager:
         return ids
 
     def network_id(self, name):
-        found = self.call("look up network %s" % name, or_none, self.api.inspect_network, name)
-        return found["Id"] if found else None
+        """A network's ID, looked up once per run (a stack's services share their networks); a network not
+        found is looked up again, since this run may create it."""
+        if name not in self._network_ids:
+            found = self.call("look up network %s" % name, or_none, self.api.inspect_network, name)
+            if not found:
+                return None
+            self._network_ids[name] = found["Id"]
+        return self._network_ids[name]
 
     def named(self, kind, name):
         """The ID of the secret or config called exactly ``name`` (or None)."""
@@ -268,12 +275,17 @@ class ServiceManager:
             message=status.get("Message") or "",
         )
 
-    def convergence(self, service_id):
-        """(converged, running task views, problem task views, summary)."""
-        service = self.call("inspect service", self.api.inspect_service, service_id)
+    def nodes_now(self):
+        """(node ID -> hostname, IDs of the ready nodes): read once per round of a wait, for every service."""
         nodes = self.call("list nodes", self.api.nodes)
-        node_names = dict((n["ID"], (n.get("Description") or {}).get("Hostname", n["ID"])) for n in nodes)
+        names = dict((n["ID"], (n.get("Description") or {}).get("Hostname", n["ID"])) for n in nodes)
         ready = set(n["ID"] for n in nodes if (n.get("Status") or {}).get("State") == "ready")
+        return names, ready
+
+    def convergence(self, service_id, nodes=None):
+        """(converged, running task views, problem task views, summary, update state)."""
+        node_names, ready = nodes or self.nodes_now()
+        service = self.call("inspect service", self.api.inspect_service, service_id)
         tasks = self.call("list tasks", self.api.tasks, filters={"service": service_id})
         if is_job(service["Spec"].get("Mode")):
             return self.job_convergence(service, tasks, node_names)
@@ -306,30 +318,62 @@ class ServiceManager:
 
     def wait(self, service_id, name, timeout):
         """Until the service's running tasks are the desired ones and stay so; returns their views or fails."""
+        return self.wait_all([(service_id, name)], timeout)[name]
+
+    def wait_all(self, services, timeout):
+        """Until every one of ``services`` ([(ID, name)]) has converged, watched together so that the wait is
+        as long as the slowest service's, not the sum of all; returns {name: running task views} or fails
+        naming each service that did not converge."""
         deadline = time.time() + timeout
+        watches = [_Watch(service_id, name) for service_id, name in services]
         # give the orchestrator a moment to register an update before reading its state
         time.sleep(1)
-        stable_since = None
-        stable_ids = None
         while True:
-            converged, running, problems, summary, update_state = self.convergence(service_id)
-            if converged:
-                # tasks that crash right after starting are "running" for a moment: only a set of
-                # running tasks that stays the same for STABLE_SECONDS counts as converged
-                ids = sorted(t["id"] for t in running)
-                if ids != stable_ids:
-                    stable_ids, stable_since = ids, time.time()
-                elif time.time() - stable_since >= STABLE_SECONDS:
-                    return running
-            else:
-                stable_ids = None
-            if update_state in ("paused", "rollback_paused", "rollback_completed"):
-                break
-            if time.time() >= deadline:
-                break
+            pending = [w for w in watches if not w.done]
+            if not pending:
+                return dict((w.name, w.running) for w in watches)
+            nodes = self.nodes_now()
+            for watch in pending:
+                watch.observe(self.convergence(watch.service_id, nodes), time.time())
+            stopped = [w for w in pending if w.update_state in ("paused", "rollback_paused", "rollback_completed")]
+            if stopped or time.time() >= deadline:
+                self.fail_unconverged(stopped or [w for w in pending if not w.done], timeout)
             time.sleep(1)
-        errors = "; ".join(
-            "task %s on %s: %s%s" % (p["id"][:12], p["node"], p["state"], (" (%s)" % p["error"]) if p["error"] else "")
-            for p in problems) or "no task reported an error"
-        self.result["tasks"] = running + problems
-        self.fail("Service %s did not converge within %ss: %s. Task errors: %s" % (name, timeout, summary, errors))
+
+    def fail_unconverged(self, watches, timeout):
+        self.result["tasks"] = [t for w in watches for t in w.running + w.problems]
+        reports = []
+        for watch in watches:
+            errors = "; ".join(
+                "task %s on %s: %s%s" % (p["id"][:12], p["node"], p["state"], (" (%s)" % p["error"]) if p["error"] else "")
+                for p in watch.problems) or "no task reported an error"
+            reports.append("Service %s did not converge within %ss: %s. Task errors: %s"
+                           % (watch.name, timeout, watch.summary, errors))
+        self.fail(" | ".join(reports))
+
+
+class _Watch:
+    """One service being waited for: converged once the same set of running tasks has been seen for
+    STABLE_SECONDS (tasks that crash right after starting are "running" for a moment)."""
+
+    def __init__(self, service_id, name):
+        self.service_id = service_id
+        self.name = name
+        self.done = False
+        self.running = []
+        self.problems = []
+        self.summary = "not read yet"
+        self.update_state = None
+        self._stable_ids = None
+        self._stable_since = None
+
+    def observe(self, convergence, now):
+        converged, self.running, self.problems, self.summary, self.update_state = convergence
+        if not converged:
+            self._stable_ids = None
+            return
+        ids = sorted(t["id"] for t in self.running)
+        if ids != self._stable_ids:
+            self._stable_ids, self._stable_since = ids, now
+        elif now - self._stable_since >= STABLE_SECONDS:
+            self.done = True

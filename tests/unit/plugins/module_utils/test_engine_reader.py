@@ -350,3 +350,75 @@ def test_reader_get_archive_returns_the_tar_and_the_decoded_stat(monkeypatch):
     with pytest.raises(EngineHTTPError) as err:
         reader.get_archive("web", "/nope")
     assert is_not_found(err.value) and err.value.explanation == "Could not find"
+
+
+# ---------------------------------------------------------------------------- the stack module, whole
+class _RecordingSDK:
+    """The SDK client of the stack's first deploy: records what it is asked to create."""
+
+    def __init__(self):
+        self.created = []
+
+    def reload_config(self, dockercfg_path=None):
+        pass
+
+    def inspect_distribution(self, image):
+        return {"Descriptor": {"digest": "sha256:" + "d" * 64}}
+
+    def create_service(self, task_template, name=None, labels=None, mode=None, update_config=None,
+                       rollback_config=None, endpoint_spec=None):
+        spec = {"Name": name, "Labels": labels or {}, "TaskTemplate": task_template, "Mode": mode}
+        for key, value in (("UpdateConfig", update_config), ("RollbackConfig", rollback_config),
+                           ("EndpointSpec", endpoint_spec)):
+            if value is not None:
+                spec[key] = value
+        self.created.append({"ID": "svc-" + name, "Version": {"Index": 1}, "Spec": spec})
+
+
+def run_stack(monkeypatch, path):
+    from ansible.module_utils import basic
+    from ansible.module_utils.testing import patch_module_args
+
+    from ansible_collections.dockyard.docker.plugins.modules import stack
+
+    def leave(_self, **result):
+        raise _Exit(result)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", leave)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", lambda _self, **result: leave(_self, failed=True, **result))
+    compose = {"services": {"web": {"image": "app:1"}, "api": {"image": "app:1", "networks": ["default"]}}}
+    with patch_module_args(dict(name="demo", compose=[compose], wait=False, ignore_ipvs_check=True,
+                                docker_host="unix://" + path)):
+        with pytest.raises(_Exit) as done:
+            stack.main()
+    return done.value.args[0]
+
+
+def test_stack_unchanged_rerun_reads_over_the_socket_with_one_service_list_and_never_builds_the_sdk(
+        engine_socket, monkeypatch):
+    path, server = engine_socket
+    server.documents["/networks/demo_default"] = {"Id": "net1", "Name": "demo_default", "Driver": "overlay",
+                                                  "Scope": "swarm"}
+    server.documents["/services"] = []
+    server.documents["/secrets"] = []
+    server.documents["/configs"] = []
+    sdk = _RecordingSDK()
+    built = []
+    monkeypatch.setattr(client, "_open_api", lambda *args: built.append(args) or sdk)
+    first = run_stack(monkeypatch, path)
+    assert not first.get("failed"), first
+    assert first["changed"] is True and sorted(s["Spec"]["Name"] for s in sdk.created) == ["demo_api", "demo_web"]
+    assert len(built) == 1, "the SDK client is built for the changes"
+
+    # the engine now holds what the first run created
+    server.documents["/services"] = sdk.created
+    del server.seen[:]
+    built[:] = []
+    again = run_stack(monkeypatch, path)
+    assert not again.get("failed"), again
+    assert again["changed"] is False, again
+    assert built == [], "an unchanged re-run must not build the SDK client"
+    reads = [p.split("?")[0] for _v, p in server.seen]
+    assert reads.count("/services") == 1, reads
+    assert not any(p.startswith("/services/") for p in reads), "no service is inspected on its own: %s" % reads
+    assert reads.count("/networks/demo_default") <= 2, reads
