@@ -101,6 +101,10 @@ sanity: venv
 	@tools/sanity.sh
 
 lint: venv collections
+	@echo "==> ruff (pyflakes rules: unused imports and variables, redefined names; settings in pyproject.toml)"
+	@$(BIN)/ruff check --no-cache -q .
+	@echo "==> vulture (unused functions, classes, methods; settings in pyproject.toml, tools/vulture_whitelist.py)"
+	@$(BIN)/vulture
 	@echo "==> yamllint"
 	@$(BIN)/yamllint -s .
 	@echo "==> ansible-lint (profile production)"

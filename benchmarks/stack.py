@@ -28,7 +28,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import resource
 import statistics
 import subprocess

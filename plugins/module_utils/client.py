@@ -43,8 +43,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.engine_address imp
 
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 DEFAULT_TIMEOUT = 60
-# Oldest engine API this collection talks to (Docker 20.10 = 1.41, Debian 12's docker.io).
-MIN_API_VERSION = "1.41"
 
 # Label that marks containers created by this collection; `containers` prune only
 # ever removes containers that carry it.
