@@ -1,12 +1,31 @@
-# dockyard.docker — developer entry points.
+# dockyard.docker — developer entry points. `make help` prints the lines below, one per target
+# (tests/unit/test_makefile.py fails when a .PHONY target has none).
+#   make help         this list
+#   make setup        venv, collections, community and images: what the tests and the lab need
+#   make venv         the pinned Python tooling (requirements-dev.txt) in .venv
+#   make engine       a Docker engine on this machine (Debian's docker.io; dockerd started when none answers)
+#   make images       the lab images, built from Debian packages and cached by recipe
+#   make collections  this tree linked into .lab/collections as dockyard.docker
+#   make community    community.docker (requirements-community.txt) in .lab/community, for the side-by-side
+#                     scenario and the migration table's test only
+#   make unit         unit tests (pytest tests/unit)
+#   make mutants      break each container step in turn and show which unit test catches it
+#   make docs         the container option docs and the README's migration section, generated again
+#   make sanity       ansible-test sanity on a copy of the collection (tools/sanity.sh)
+#   make lint         ruff and vulture (unused code and imports), yamllint, ansible-lint
+#   make galaxy       build the collection tarball, install it offline into an empty path and use it from there
+#   make molecule SCENARIO=NAME  one Molecule scenario (create, converge, idempotence, verify, destroy)
+#   make scenarios    every Molecule scenario of SCENARIOS, one at a time
+#   make test         set up, then unit tests, mutants, sanity, lint, galaxy and every Molecule scenario
+#   make lab-up       set up, start the local lab's nodes (LAB_NODES=3) and its registry node; no playbook
 #   make lab          set up, start the local lab (LAB_NODES=3 and a registry node) and run playbooks/site.yml on it
 #                     (LAB_STORAGE=1: GlusterFS on the nodes, shared volumes, a stateful service on them)
+#   make summary      what runs where on the lab (playbooks/lab_summary.yml; the end of `make lab`)
 #   make lab-destroy  remove everything the lab created
-#   make test         set up, then unit tests, mutants, sanity, lint and every Molecule scenario (one at a time)
-#   make mutants      break each container step in turn and show which unit test catches it
 #   make bench        benchmarks (on demand; see benchmarks/README.md)
 #   make bench-stack  only the stack benchmark: a 10-service stack on its own lab swarm, next to docker stack deploy
 #   make bench-inventory  only the inventory benchmark: ansible-inventory over 50 containers, next to community.docker
+#   make clean        remove the lab, .venv, .lab and the test output
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -101,6 +120,10 @@ sanity: venv
 	@tools/sanity.sh
 
 lint: venv collections
+	@echo "==> ruff (pyflakes rules: unused imports and variables, redefined names; settings in pyproject.toml)"
+	@$(BIN)/ruff check --no-cache -q .
+	@echo "==> vulture (unused functions, classes, methods; settings in pyproject.toml, tools/vulture_whitelist.py)"
+	@$(BIN)/vulture
 	@echo "==> yamllint"
 	@$(BIN)/yamllint -s .
 	@echo "==> ansible-lint (profile production)"

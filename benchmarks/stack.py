@@ -28,7 +28,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -479,7 +478,7 @@ def report(args, task, wall, adopt_changed, split, loads, versions, started, too
             % (len(adopt_changed), len(task["adopt"]))))
     lines.append("")
     met = med["dy_rerun"] is not None and med["dy_rerun"] <= TARGET_SECONDS
-    lines.append("Target (issue 14): unchanged re-run of a %d-service stack <= %.0f s: measured %s s, %s." % (
+    lines.append("Target: unchanged re-run of a %d-service stack <= %.0f s: measured %s s, %s." % (
         SERVICES, TARGET_SECONDS, fmt(med["dy_rerun"]), "met" if met else "**not met**"))
     lines.append("")
     if split:

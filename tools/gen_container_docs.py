@@ -8,8 +8,9 @@
 
 Generated: plugins/doc_fragments/container_options.py (the options of ``container``, and the
 ``containers[]`` sub-options of ``containers``) and the ``containers_list[]`` options of
-roles/containers/meta/argument_specs.yml.  ``tests/unit/test_container_docs.py`` fails when
-they disagree with the table, so the docs can never drift from the code.
+roles/containers/meta/argument_specs.yml.  ``test_generated_docs_are_in_sync_with_the_table`` in
+tests/unit/plugins/module_utils/test_container_options.py fails when they disagree with the table, so the
+docs can never drift from the code.
 """
 
 import os

@@ -9,13 +9,14 @@ errors into messages an operator can act on.  Only the low-level ``docker.APICli
 is used: it returns the engine's own JSON, costs no extra round trips to wrap
 objects, and keeps the module start-up small.
 
-The SDK is imported on first use, not when this file is imported.  Importing it
-(``requests``, ``urllib3``, ``http.client``) costs ~65 ms, a third of what a
-``container`` task that changes nothing spends on the target.  Such a task only
-reads two inspect documents (a ``containers`` task: one per item, one container list
-and one per image), which :class:`EngineReader` fetches straight over the engine's
-unix socket; the SDK is loaded when something has to change (see
-``connect(module, lazy=True)``).
+The SDK is imported on first use, not when this file is imported: importing it
+(``requests``, ``urllib3``, ``http.client``) is a large part of what a ``container``
+task that changes nothing would spend on the target (benchmarks/README.md has the
+profile).  Such a task only makes three reads: the container's inspect document, the
+one of the name a recreate keeps an old container under (normally not found) and the
+image's (a ``containers`` task: one container list, one inspect per item and one per
+image).  :class:`EngineReader` fetches them straight over the engine's unix socket;
+the SDK is loaded when something has to change (see ``connect(module, lazy=True)``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,8 +44,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.engine_address imp
 
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 DEFAULT_TIMEOUT = 60
-# Oldest engine API this collection talks to (Docker 20.10 = 1.41, Debian 12's docker.io).
-MIN_API_VERSION = "1.41"
 
 # Label that marks containers created by this collection; `containers` prune only
 # ever removes containers that carry it.

@@ -11,8 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-SWARM_STATES = ("inactive", "pending", "active", "error", "locked")
-
 
 def engine_facts(version, info):
     """Engine and API version, drivers and counters from ``/version`` and ``/info``."""

@@ -229,8 +229,8 @@ def main():
     for warning in spec.warnings:
         module.warn(warning)
 
-    # Lazy: the SDK is only loaded when something has to change (a no-op run reads
-    # two inspect documents over the socket and is ~65 ms faster per task).
+    # Lazy: the SDK is only loaded when something has to change; a no-op run makes its three
+    # reads (the container, the name a recreate keeps an old one under, the image) over the socket.
     engine = connect(module, lazy=True)
     try:
         result = reconcile(engine.lazy_api(), spec, check_mode=module.check_mode, reader=engine.reader, lock=lock)

@@ -57,10 +57,6 @@ def role_variables(**overrides):
     return variables
 
 
-def defaults():
-    return _load("defaults", "main.yml")
-
-
 def render(**overrides):
     with open(os.path.join(ROLE, "templates", "daemon_options.j2")) as fh:
         source = trust_as_template(fh.read())

@@ -429,14 +429,6 @@ def networks_from_engine(inspect, wanted):
 # --------------------------------------------------------------------------- the rest
 
 
-def env_from_engine(env_list):
-    out = {}
-    for item in env_list or []:
-        key, _sep, val = item.partition("=")
-        out[key] = val
-    return out
-
-
 def read_env_file(path, option="env_file"):
     """An env file on this host -> dict (the rules of :func:`values.parse_env_file`)."""
     try:

@@ -331,10 +331,6 @@ def _parse_signal(value, params, name):
     return values.signal_name(value, name)
 
 
-def _read_stop_signal(inspect, ctx):
-    return values.signal_name((inspect.get("Config") or {}).get("StopSignal") or "SIGTERM")
-
-
 def _put_log_driver(request, value, ctx):
     request["HostConfig"].setdefault("LogConfig", {"Type": value, "Config": {}})["Type"] = value
 
@@ -393,10 +389,6 @@ def _parse_etc_hosts(value, params, name):
     return forms.parse_etc_hosts(value, name)
 
 
-def _read_etc_hosts(inspect, ctx):
-    return sorted((inspect.get("HostConfig") or {}).get("ExtraHosts") or [])
-
-
 def _parse_ips(value, params, name):
     items = values.string_list(value, name)
     for item in items or []:
@@ -427,10 +419,6 @@ def _read_links(inspect, ctx):
 def _parse_pids_limit(value, params, name):
     number = values.integer(value, name)
     return None if number is None else max(number, 0)
-
-
-def _read_pids_limit(inspect, ctx):
-    return max((inspect.get("HostConfig") or {}).get("PidsLimit") or 0, 0)
 
 
 def _parse_memory_swap(value, params, name):

@@ -25,7 +25,7 @@ OPTION = "docker_daemon_options.hosts[3]"
 
 # ---------------------------------------------------------------------------- spellings, one by one
 @pytest.mark.parametrize("value,url", [
-    # what the issue found: dockerd reads all of these as TCP
+    # spellings dockerd itself reads as TCP: each must come out as the tcp:// URL dockerd listens on
     ("0.0.0.0:2376", "tcp://0.0.0.0:2376"),
     (" tcp://0.0.0.0:2376", "tcp://0.0.0.0:2376"),
     ("TCP://0.0.0.0:2376", "tcp://0.0.0.0:2376"),

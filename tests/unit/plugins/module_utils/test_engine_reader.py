@@ -218,7 +218,10 @@ def test_no_op_reads_through_the_reader_and_never_touches_the_sdk():
     result = reconcile(api, spec(), reader=reader)
     assert result["changed"] is False and result["actions"] == []
     assert api.used == []
-    assert [c[0] for c in reader.calls] == ["inspect_container", "inspect_container", "inspect_image"]
+    # The three reads client.py, container.py and the README describe: the container, the name a recreate keeps
+    # an old container under, the image.
+    assert reader.calls == [("inspect_container", "web"), ("inspect_container", "web-dockyard-old"),
+                            ("inspect_image", "app:1")]
 
 
 def test_check_mode_with_changes_never_touches_the_sdk():

@@ -25,8 +25,6 @@ class Fail(Exception):
 
 
 class FakeApi:
-    READ_ONLY = {"version", "info", "containers", "inspect_container"}
-
     def __init__(self, containers):
         self._containers = containers
         self.calls = []

@@ -53,7 +53,6 @@ class ImageEngine:
     def __init__(self, images=None):
         self.images = dict(images or {})
         self.loaded = []
-        self.saved = []
 
     def inspect_image(self, ref):
         if ref not in self.images:
