@@ -16,7 +16,8 @@ Each :class:`Option` row holds all there is to know about one option:
                 keys given are compared), ``unordered`` (a list compared as a set, items of dicts matched by
                 ``key``) or ``map`` (a user map, compared and replaced as a whole); ``inner`` gives the rule of
                 paths inside the value (a mount's driver options ...);
-* ``unset``     what leaving the option out means.
+* ``unset``     what leaving the option out means;
+* ``compose``   the key of a Compose service whose value is this option's as it is (``stack`` translates it so).
 
 The module's argument spec (:func:`argument_spec`), its option docs (the doc fragment
 ``swarm_service_options``, written by ``tools/gen_container_docs.py``), the swarm role's item spec, the spec
@@ -436,7 +437,7 @@ class Option(object):
     """One service option (see the module docstring for the fields)."""
 
     def __init__(self, name, spec, path=None, build=None, built_by=None, compare=STRICT, key=None, inner=None,
-                 unset=None):
+                 unset=None, compose=None):
         self.name = name
         self.spec = spec
         self.path = path
@@ -449,6 +450,7 @@ class Option(object):
             unset = KEPT if path else ("Default %s." % values.shown(spec["default"]) if "default" in spec else
                                        "Not used.")
         self.unset = unset
+        self.compose = compose
 
 
 OPTIONS = [
@@ -481,48 +483,49 @@ OPTIONS = [
         path=CONTAINER + "Labels", build=_value(_str_map), compare=MAP),
     Option("hostname", dict(type="str", description=doc(
         "Host name inside the tasks (may use Go templates such as V({{.Task.Slot}}), as the CLI does).")),
-        path=CONTAINER + "Hostname", build=_value(values.string)),
+        path=CONTAINER + "Hostname", build=_value(values.string), compose="hostname"),
     Option("user", dict(type="str", description=doc(
         "User (name or UID, optionally C(:group)) the task's process runs as.")),
-        path=CONTAINER + "User", build=_value(values.string)),
+        path=CONTAINER + "User", build=_value(values.string), compose="user"),
     Option("groups", dict(type="list", elements="str", description=doc(
         "Additional groups the task's user belongs to (names or GIDs); compared as a set.")),
-        path=CONTAINER + "Groups", build=_value(values.string_list), compare=UNORDERED),
+        path=CONTAINER + "Groups", build=_value(values.string_list), compare=UNORDERED, compose="group_add"),
     Option("working_dir", dict(type="str", description=doc(
         "Working directory of the task's process.")),
-        path=CONTAINER + "Dir", build=_value(values.string)),
+        path=CONTAINER + "Dir", build=_value(values.string), compose="working_dir"),
     Option("init", dict(type="bool", description=doc(
         "Run an init process (PID 1) in each task that reaps zombies and forwards signals.")),
-        path=CONTAINER + "Init", build=_value(values.boolean)),
+        path=CONTAINER + "Init", build=_value(values.boolean), compose="init"),
     Option("tty", dict(type="bool", description=doc(
         "Give each task a pseudo-TTY.")),
-        path=CONTAINER + "TTY", build=_value(values.boolean)),
+        path=CONTAINER + "TTY", build=_value(values.boolean), compose="tty"),
     Option("stdin_open", dict(type="bool", description=doc(
         "Keep the task's standard input open (C(OpenStdin), as C(stdin_open) of a Compose service). "
         "community.docker's module has no such option.")),
-        path=CONTAINER + "OpenStdin", build=_value(values.boolean)),
+        path=CONTAINER + "OpenStdin", build=_value(values.boolean), compose="stdin_open"),
     Option("read_only", dict(type="bool", description=doc(
         "Mount the task's root filesystem read-only (add O(mounts) of type V(tmpfs) where it must write).")),
-        path=CONTAINER + "ReadOnly", build=_value(values.boolean)),
+        path=CONTAINER + "ReadOnly", build=_value(values.boolean), compose="read_only"),
     Option("stop_signal", dict(type="str", description=doc(
         "Signal that stops a task, for example V(SIGTERM) or V(SIGQUIT) (V(TERM) is the same as V(SIGTERM)).")),
-        path=CONTAINER + "StopSignal", build=_value(values.signal_name)),
+        path=CONTAINER + "StopSignal", build=_value(values.signal_name), compose="stop_signal"),
     Option("stop_grace_period", dict(type="str", description=doc(
         "Time a task gets to stop after O(stop_signal) before it is killed, for example V(30s) or V(1m30s).")),
-        path=CONTAINER + "StopGracePeriod", build=_value(parse_duration)),
+        path=CONTAINER + "StopGracePeriod", build=_value(parse_duration), compose="stop_grace_period"),
     Option("hosts", dict(type="dict", description=doc(
         "Extra C(/etc/hosts) entries of the tasks, host name to IP address, for example C(db.internal) to "
         "V(10.0.0.5); the engine stores them as C(IP hostname). Compared as a whole.")),
         path=CONTAINER + "Hosts", build=lambda params, ids, name: _hosts(params.get("hosts")), compare=UNORDERED),
     Option("dns", dict(type="list", elements="str", description=doc(
         "DNS servers (IP addresses) of the tasks, in order.")),
-        path=CONTAINER + "DNSConfig.Nameservers", build=lambda params, ids, name: _dns_servers(params.get("dns"))),
+        path=CONTAINER + "DNSConfig.Nameservers", build=lambda params, ids, name: _dns_servers(params.get("dns")),
+        compose="dns"),
     Option("dns_search", dict(type="list", elements="str", description=doc(
         "DNS search domains of the tasks.")),
-        path=CONTAINER + "DNSConfig.Search", build=_value(values.string_list)),
+        path=CONTAINER + "DNSConfig.Search", build=_value(values.string_list), compose="dns_search"),
     Option("dns_options", dict(type="list", elements="str", description=doc(
         "Resolver options of the tasks, for example V(ndots:2) or V(timeout:2).")),
-        path=CONTAINER + "DNSConfig.Options", build=_value(values.string_list), compare=UNORDERED),
+        path=CONTAINER + "DNSConfig.Options", build=_value(values.string_list), compare=UNORDERED, compose="dns_opt"),
     Option("sysctls", dict(type="dict", description=doc(
         "Namespaced kernel parameters of the tasks, for example C(net.core.somaxconn) V(1024); compared as a "
         "whole.")),
@@ -530,10 +533,12 @@ OPTIONS = [
     Option("cap_add", dict(type="list", elements="str", description=doc(
         "Linux capabilities added to each task, for example V(NET_ADMIN) (with or without C(CAP_), any case; "
         "V(ALL) for all). Compared as a set. Needs engine API 1.41.")),
-        path=CONTAINER + "CapabilityAdd", build=_value(forms.parse_capabilities), compare=UNORDERED),
+        path=CONTAINER + "CapabilityAdd", build=_value(forms.parse_capabilities), compare=UNORDERED,
+        compose="cap_add"),
     Option("cap_drop", dict(type="list", elements="str", description=doc(
         "Linux capabilities dropped from each task, as for O(cap_add).")),
-        path=CONTAINER + "CapabilityDrop", build=_value(forms.parse_capabilities), compare=UNORDERED),
+        path=CONTAINER + "CapabilityDrop", build=_value(forms.parse_capabilities), compare=UNORDERED,
+        compose="cap_drop"),
     Option("ulimits", dict(type="list", elements="str", description=doc(
         "Resource limits of the tasks, C(NAME:SOFT[:HARD]) as for M(dockyard.docker.container), for example "
         "V(nofile:1024:2048). Compared as a set. community.docker's module has no such option.")),
@@ -543,7 +548,7 @@ OPTIONS = [
             "Volume name, or host path for V(bind). The engine keeps but does not use one for V(tmpfs).")),
         target=dict(type="str", required=True, description=doc(
             "Path inside the task.")),
-        type=dict(type="str", default="volume", choices=["volume", "bind", "tmpfs"], description=doc(
+        type=dict(type="str", default="volume", choices=list(MOUNT_TYPES), description=doc(
             "V(volume) is local to each node unless O(mounts[].driver) shares it, V(bind) a host path on each "
             "node, V(tmpfs) memory.")),
         readonly=dict(type="bool", default=False, description=doc(
@@ -559,7 +564,7 @@ OPTIONS = [
         tmpfs_mode=dict(type="raw", description=doc(
             "Permission of a V(tmpfs) mount, octal text such as V('1777') or an integer (a YAML V(0o1777) or "
             "V(1023), as community.docker takes it).")),
-        propagation=dict(type="str", choices=["private", "rprivate", "shared", "rshared", "slave", "rslave"], description=doc(
+        propagation=dict(type="str", choices=list(PROPAGATIONS), description=doc(
             "Bind propagation (type V(bind) only).")),
         no_copy=dict(type="bool", description=doc(
             "Do not copy the image's files into a new volume (type V(volume) only).")),
@@ -630,7 +635,7 @@ OPTIONS = [
         path="TaskTemplate.LogDriver", build=lambda params, ids, name: _logging(params.get("logging")),
         inner={".Options": MAP}),
     Option("restart_config", dict(type="dict", options=dict(
-        condition=dict(type="str", choices=["none", "on-failure", "any"], description=doc(
+        condition=dict(type="str", choices=list(RESTART_CONDITIONS), description=doc(
             "Restart condition.")),
         delay=dict(type="str", description=doc(
             "Delay between restarts, for example V(5s).")),
@@ -676,7 +681,7 @@ OPTIONS = [
         "Networks (overlay) to attach, by name, as strings or C({name, aliases}) dicts.")),
         path="TaskTemplate.Networks", build=lambda params, ids, name: _networks(params.get("networks"), ids["networks"]),
         compare=UNORDERED, key="Target"),
-    Option("mode", dict(type="str", choices=["replicated", "global", "replicated-job", "global-job"], description=doc(
+    Option("mode", dict(type="str", choices=list(MODES), description=doc(
         "V(replicated) runs O(replicas) tasks, V(global) one task on every eligible node.",
         "V(replicated-job) runs tasks to completion until O(replicas) of them have completed (exited 0), up to "
         "O(replicas) at once (as C(docker service create --mode replicated-job --replicas N)); V(global-job) runs "
@@ -699,13 +704,13 @@ OPTIONS = [
             "Tasks updated at once (0 = all).")),
         delay=dict(type="str", description=doc(
             "Pause between batches, for example V(10s) or seconds.")),
-        failure_action=dict(type="str", choices=["continue", "pause", "rollback"], description=doc(
+        failure_action=dict(type="str", choices=list(UPDATE_FAILURE_ACTIONS), description=doc(
             "What to do when an update fails.")),
         monitor=dict(type="str", description=doc(
             "Time to watch each updated task for failure, for example V(5s).")),
         max_failure_ratio=dict(type="float", description=doc(
             "Failure ratio (0 to 1) tolerated during an update.")),
-        order=dict(type="str", choices=["stop-first", "start-first"], description=doc(
+        order=dict(type="str", choices=list(ORDERS), description=doc(
             "V(stop-first) stops the old task first, V(start-first) starts the new one first."))), description=doc(
         "How updates roll out. Not allowed with the job modes.")),
         path="UpdateConfig",
@@ -715,18 +720,18 @@ OPTIONS = [
             "Tasks rolled back at once (0 = all).")),
         delay=dict(type="str", description=doc(
             "Pause between batches.")),
-        failure_action=dict(type="str", choices=["continue", "pause"], description=doc(
+        failure_action=dict(type="str", choices=list(ROLLBACK_FAILURE_ACTIONS), description=doc(
             "What to do when a rollback fails.")),
         monitor=dict(type="str", description=doc(
             "Time to watch each task after rollback.")),
         max_failure_ratio=dict(type="float", description=doc(
             "Failure ratio (0 to 1) tolerated during a rollback.")),
-        order=dict(type="str", choices=["stop-first", "start-first"], description=doc(
+        order=dict(type="str", choices=list(ORDERS), description=doc(
             "V(stop-first) or V(start-first)."))), description=doc(
         "How rollbacks roll out. Not allowed with the job modes.")),
         path="RollbackConfig",
         build=lambda params, ids, name: _update_config(params.get("rollback_config"), "rollback_config", ROLLBACK_FAILURE_ACTIONS)),
-    Option("endpoint_mode", dict(type="str", choices=["vip", "dnsrr"], description=doc(
+    Option("endpoint_mode", dict(type="str", choices=list(ENDPOINT_MODES), description=doc(
         "V(vip) gives the service a virtual IP load balanced with IPVS; V(dnsrr) makes the service name resolve to "
         "every task (DNS round robin). V(dnsrr) publishes only in V(host) mode.")),
         path="EndpointSpec", build=lambda params, ids, name: _endpoint(params)),
@@ -735,9 +740,9 @@ OPTIONS = [
             "Port on the nodes. Left out, the engine picks one (ingress) or uses a random one (host).")),
         target_port=dict(type="int", required=True, description=doc(
             "Port inside the task.")),
-        protocol=dict(type="str", default="tcp", choices=["tcp", "udp", "sctp"], description=doc(
+        protocol=dict(type="str", default="tcp", choices=list(PROTOCOLS), description=doc(
             "Protocol.")),
-        mode=dict(type="str", default="ingress", choices=["ingress", "host"], description=doc(
+        mode=dict(type="str", default="ingress", choices=list(PUBLISH_MODES), description=doc(
             "V(ingress) publishes on every node through the routing mesh (needs IPVS), V(host) only on the nodes "
             "running a task, directly."))), description=doc(
         "Published ports.")),
@@ -773,6 +778,13 @@ OPTIONS = [
 ]
 
 BY_NAME = dict((option.name, option) for option in OPTIONS)
+# Compose service key -> the option it is given to unchanged, in the table's order.
+COMPOSE_KEYS = dict((option.compose, option.name) for option in OPTIONS if option.compose)
+
+
+def suboptions(name):
+    """The keys an option's dict (or each item of its list) takes, in the table's order."""
+    return tuple(BY_NAME[name].spec["options"])
 
 
 def _rules():

@@ -299,3 +299,31 @@ def test_option_round_trips_through_the_engine_as_no_difference(name, samples):
     assert found, (name, other)
     path = options.BY_NAME[name].path
     assert all(p.startswith(path.split("[")[0]) or path.startswith(p) for p in found), (name, found)
+
+
+# --------------------------------------------------------------------------- the Compose translation
+
+
+def test_compose_keys_of_the_table_reach_their_options_engine_path():
+    """A Compose service key the table names is given to its option as it is, and lands at the row's path."""
+    from ansible_collections.dockyard.docker.plugins.module_utils.compose import stack
+    samples = _samples("", "")
+    service = dict((option.compose, samples[option.name][0]) for option in options.OPTIONS if option.compose)
+    assert set(service) <= set(stack.SERVICE_KEYS)
+    assert stack.SIMPLE == options.COMPOSE_KEYS
+    loaded = stack.load_stack("shop", [{"services": {"web": dict(service, image="app:1")}}], environ={})
+    params = loaded.services["web"]
+    desired = _build(dict(params, networks=[], secrets=[], configs=[]))
+    for option in options.OPTIONS:
+        if option.compose:
+            assert params[option.name] == samples[option.name][0], option.name
+            assert _lookup(desired, option.path) == _lookup(_build(_params(option.name, samples[option.name][0])),
+                                                            option.path), option.name
+
+
+def test_compose_deploy_sections_take_their_options_keys():
+    from ansible_collections.dockyard.docker.plugins.module_utils.compose import stack
+    assert stack.UPDATE_KEYS == tuple(options.BY_NAME["update_config"].spec["options"])
+    assert stack.RESTART_KEYS == tuple(options.BY_NAME["restart_config"].spec["options"])
+    assert stack.MODES == tuple(options.BY_NAME["mode"].spec["choices"])
+    assert stack.ENDPOINT_MODES == tuple(options.BY_NAME["endpoint_mode"].spec["choices"])
