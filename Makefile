@@ -109,7 +109,8 @@ mutants: venv
 	@echo "==> Mutants (tools/mutants.py)"
 	@$(BIN)/python tools/mutants.py
 
-# The container option docs (module fragment, role argument specs) from the option table, and the README's
+# The container option docs (module fragment, role argument specs) from the option table, the swarm_service
+# option docs (module fragment) and the swarm role's item spec from the service option table, and the README's
 # migration section from docs/migration.yml.
 docs: venv collections
 	@$(BIN)/python tools/gen_container_docs.py

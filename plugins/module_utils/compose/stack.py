@@ -26,6 +26,7 @@ import re
 from ansible_collections.dockyard.docker.plugins.module_utils import values
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import reader
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm import options as service_options
 
 NAMESPACE = "com.docker.stack.namespace"
 IMAGE_LABEL = "com.docker.stack.image"
@@ -46,10 +47,12 @@ IGNORED_KEYS = (
 DEPLOY_KEYS = ("mode", "replicas", "labels", "placement", "update_config", "rollback_config", "restart_policy",
                "resources", "endpoint_mode")
 PLACEMENT_KEYS = ("constraints", "preferences", "max_replicas_per_node")
-UPDATE_KEYS = ("parallelism", "delay", "failure_action", "monitor", "max_failure_ratio", "order")
-RESTART_KEYS = ("condition", "delay", "max_attempts", "window")
-RESOURCE_KEYS = ("cpus", "memory")
-MODES = ("replicated", "global", "replicated-job", "global-job")
+# The deploy sections that are swarm_service options under another name take that option's keys.
+UPDATE_KEYS = service_options.suboptions("update_config")
+RESTART_KEYS = service_options.suboptions("restart_config")
+RESOURCE_KEYS = service_options.suboptions("limits")
+MODES = service_options.MODES
+ENDPOINT_MODES = service_options.ENDPOINT_MODES
 NETWORK_KEYS = ("driver", "driver_opts", "attachable", "internal", "external", "name", "ipam", "labels")
 VOLUME_KEYS = ("driver", "driver_opts", "external", "name", "labels")
 OBJECT_KEYS = ("file", "external", "name", "labels")
@@ -321,9 +324,9 @@ def _deploy(deploy, params, path):
             raise ComposeError("%s.replicas: a %s service runs one task per node; remove replicas" % (path, mode))
         params["replicas"] = replicas
     if deploy.get("endpoint_mode") is not None:
-        if deploy["endpoint_mode"] not in ("vip", "dnsrr"):
-            raise ComposeError("%s.endpoint_mode: %r is not valid; accepted values: vip, dnsrr"
-                               % (path, deploy["endpoint_mode"]))
+        if deploy["endpoint_mode"] not in ENDPOINT_MODES:
+            raise ComposeError("%s.endpoint_mode: %r is not valid; accepted values: %s"
+                               % (path, deploy["endpoint_mode"], ", ".join(ENDPOINT_MODES)))
         params["endpoint_mode"] = deploy["endpoint_mode"]
     placement = deploy.get("placement")
     if placement:
@@ -345,13 +348,8 @@ def _deploy(deploy, params, path):
     return reader._labels(deploy.get("labels"), path + ".labels")
 
 
-SIMPLE = {
-    # compose key -> swarm_service option, for values that pass through as they are
-    "user": "user", "working_dir": "working_dir", "hostname": "hostname", "read_only": "read_only",
-    "init": "init", "tty": "tty", "stdin_open": "stdin_open", "stop_signal": "stop_signal",
-    "stop_grace_period": "stop_grace_period", "dns": "dns", "dns_search": "dns_search", "dns_opt": "dns_options",
-    "cap_add": "cap_add", "cap_drop": "cap_drop", "group_add": "groups",
-}
+# compose key -> swarm_service option, for values that pass through as they are (the option table says which).
+SIMPLE = service_options.COMPOSE_KEYS
 
 
 def service_options(stack, key, service, networks, volumes, secrets, configs, working_dir, read, lookup):

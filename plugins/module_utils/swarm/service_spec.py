@@ -4,10 +4,10 @@
 """Pure logic for ``swarm_service``: validate options, build the engine's ServiceSpec, compare specs.
 
 Nothing here talks to an engine.  The module resolves names (networks, secrets,
-configs) to IDs and passes them in; this file turns module options into the
-JSON the engine stores (``docker service inspect`` ``.Spec``) and tells whether
-an existing service already matches, so that a re-run with the same options
-triggers no service update.
+configs) to IDs and passes them in; the option table (:mod:`.options`) turns module
+options into the JSON the engine stores (``docker service inspect`` ``.Spec``) and
+says how each part compares; this file tells whether an existing service already
+matches, so that a re-run with the same options triggers no service update.
 
 Comparison rule: only what the user specified is compared.  Inside a section
 the user gave (``update_config``, a mount, ...), keys the user left out are not
@@ -23,408 +23,29 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.dockyard.docker.plugins.module_utils import values
-from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm import options
+# The names below are the table's; they are kept here for the code that has always imported them from this file.
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.options import (  # noqa: F401 pylint: disable=unused-import
+    ENDPOINT_MODES,
+    JOB_MODES,
+    MAP_PATHS,
+    MODE_KEYS,
+    MODES,
+    MOUNT_TYPES,
+    ORDERS,
+    PROPAGATIONS,
+    PROTOCOLS,
+    PUBLISH_MODES,
+    RESTART_CONDITIONS,
+    ROLLBACK_FAILURE_ACTIONS,
+    UNORDERED_PATHS,
+    UPDATE_FAILURE_ACTIONS,
+    SpecError,
+    validate_mode,
+)
 
 parse_duration = values.duration
 parse_size = values.size
-_nonneg_int = values.nonneg_int
-_str_map = values.string_map
-
-
-def _choice(value, choices, option):
-    return values.choice(value, choices, option)
-
-
-SpecError = values.SpecError
-
-MODES = ("replicated", "global", "replicated-job", "global-job")
-JOB_MODES = ("replicated-job", "global-job")
-# mode option -> the key of the engine's Mode object
-MODE_KEYS = {"replicated": "Replicated", "global": "Global", "replicated-job": "ReplicatedJob",
-             "global-job": "GlobalJob"}
-ENDPOINT_MODES = ("vip", "dnsrr")
-PUBLISH_MODES = ("ingress", "host")
-PROTOCOLS = ("tcp", "udp", "sctp")
-UPDATE_FAILURE_ACTIONS = ("continue", "pause", "rollback")
-ROLLBACK_FAILURE_ACTIONS = ("continue", "pause")
-ORDERS = ("stop-first", "start-first")
-RESTART_CONDITIONS = ("none", "on-failure", "any")
-MOUNT_TYPES = ("volume", "bind", "tmpfs")
-PROPAGATIONS = ("private", "rprivate", "shared", "rshared", "slave", "rslave")
-
-# Paths whose value is a user map: compared and replaced as a whole.
-MAP_PATHS = (
-    "Labels",
-    "TaskTemplate.ContainerSpec.Labels",
-    "TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Options",
-    "TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.Labels",
-    "TaskTemplate.ContainerSpec.Sysctls",
-    "TaskTemplate.LogDriver.Options",
-)
-# Lists whose order carries no meaning: compared sorted.
-UNORDERED_PATHS = {
-    "TaskTemplate.ContainerSpec.Env": None,
-    "TaskTemplate.Placement.Constraints": None,
-    "TaskTemplate.Networks": "Target",
-    "TaskTemplate.ContainerSpec.Secrets": "SecretName",
-    "TaskTemplate.ContainerSpec.Configs": "ConfigName",
-    "TaskTemplate.ContainerSpec.CapabilityAdd": None,
-    "TaskTemplate.ContainerSpec.CapabilityDrop": None,
-    "TaskTemplate.ContainerSpec.Groups": None,
-    "TaskTemplate.ContainerSpec.Hosts": None,
-    "TaskTemplate.ContainerSpec.Ulimits": "Name",
-    "TaskTemplate.ContainerSpec.DNSConfig.Options": None,
-    "TaskTemplate.ContainerSpec.Mounts": "Target",
-}
-
-
-def _put(target, key, value):
-    if value is not None:
-        target[key] = value
-
-
-def _env_list(env, env_files=None):
-    """``env_files`` (read on the managed host, in order, a later file wins) with ``env`` on top."""
-    files = values.string_list(env_files, "env_files")
-    if env is None and files is None:
-        return None
-    merged = {}
-    for path in files or []:
-        merged.update(forms.read_env_file(path, "env_files"))
-    if env is not None:
-        merged.update(values.env_list(env, "env"))
-    return sorted("%s=%s" % item for item in merged.items())
-
-
-def _command(value, option):
-    if value is not None and not isinstance(value, (str, list, tuple)):
-        raise SpecError("%s must be a string or a list of strings, got %r" % (option, value))
-    return values.command(value, option)
-
-
-def _update_config(value, option, failure_actions):
-    if value is None:
-        return None
-    values.mapping(value, option)
-    out = {}
-    _put(out, "Parallelism", _nonneg_int(value.get("parallelism"), option + ".parallelism"))
-    _put(out, "Delay", parse_duration(value.get("delay"), option + ".delay"))
-    _put(out, "FailureAction", _choice(value.get("failure_action"), failure_actions, option + ".failure_action"))
-    _put(out, "Monitor", parse_duration(value.get("monitor"), option + ".monitor"))
-    ratio = value.get("max_failure_ratio")
-    if ratio is not None:
-        try:
-            ratio = float(ratio)
-        except (TypeError, ValueError):
-            raise SpecError("%s.max_failure_ratio must be a number between 0 and 1" % option)
-        if not 0 <= ratio <= 1:
-            raise SpecError("%s.max_failure_ratio must be between 0 and 1, got %s" % (option, ratio))
-        out["MaxFailureRatio"] = ratio
-    _put(out, "Order", _choice(value.get("order"), ORDERS, option + ".order"))
-    return out
-
-
-def _restart_config(value):
-    if value is None:
-        return None
-    values.mapping(value, "restart_config")
-    out = {}
-    _put(out, "Condition", _choice(value.get("condition"), RESTART_CONDITIONS, "restart_config.condition"))
-    _put(out, "Delay", parse_duration(value.get("delay"), "restart_config.delay"))
-    _put(out, "MaxAttempts", _nonneg_int(value.get("max_attempts"), "restart_config.max_attempts"))
-    _put(out, "Window", parse_duration(value.get("window"), "restart_config.window"))
-    return out
-
-
-def _healthcheck(value):
-    return values.healthcheck(value, "healthcheck")
-
-
-def _placement(value):
-    if value is None:
-        return None
-    values.mapping(value, "placement")
-    out = {}
-    constraints = value.get("constraints")
-    if constraints is not None:
-        out["Constraints"] = sorted(values.string_list(constraints, "placement.constraints"))
-    prefs = value.get("preferences")
-    if prefs is not None:
-        rendered = []
-        for pref in values.sequence(prefs, "placement.preferences"):
-            if not isinstance(pref, dict) or list(pref.keys()) != ["spread"]:
-                raise SpecError("placement.preferences: each item must be {spread: node.labels.NAME}, got %s" % (values.shown(pref),))
-            rendered.append({"Spread": {"SpreadDescriptor": str(pref["spread"])}})
-        out["Preferences"] = rendered
-    max_replicas = value.get("max_replicas")
-    if max_replicas is None:
-        max_replicas = value.get("replicas_max_per_node")
-    _put(out, "MaxReplicas", _nonneg_int(max_replicas, "placement.max_replicas"))
-    return out
-
-
-def _resource_block(value, option):
-    if value is None:
-        return None
-    values.mapping(value, option)
-    out = {}
-    _put(out, "NanoCPUs", values.cpus(value.get("cpus"), option + ".cpus"))
-    _put(out, "MemoryBytes", parse_size(value.get("memory"), option + ".memory"))
-    return out
-
-
-def _resources(value, limits=None, reservations=None):
-    """``resources: {limits, reservations}``, or community.docker's top-level ``limits``/``reservations``."""
-    value = dict(values.mapping(value, "resources", ("limits", "reservations")) if value is not None else {})
-    for key, given in (("limits", limits), ("reservations", reservations)):
-        if given is not None:
-            if value.get(key) is not None:
-                raise SpecError("%s and resources.%s are the same setting: give one of them" % (key, key))
-            value[key] = given
-    if not value:
-        return None
-    values.mapping(value, "resources", ("limits", "reservations"))
-    out = {}
-    _put(out, "Limits", _resource_block(value.get("limits"), "resources.limits"))
-    _put(out, "Reservations", _resource_block(value.get("reservations"), "resources.reservations"))
-    return out
-
-
-def _driver_config(mount, where):
-    """community.docker's ``driver_config: {name, options}`` is ``driver`` + ``driver_opts`` here."""
-    config = mount.get("driver_config")
-    if not config:
-        return mount
-    if mount.get("driver") or mount.get("driver_opts"):
-        raise SpecError("%s: driver_config and driver/driver_opts are the same setting: give one of them" % where)
-    return dict(mount, driver=config.get("name"), driver_opts=config.get("options"))
-
-
-def _mounts(value):
-    if value is None:
-        return None
-    out = []
-    for index, mount in enumerate(values.sequence(value, "mounts")):
-        where = "mounts[%d]" % index
-        values.mapping(mount, where)
-        mount = _driver_config(mount, where)
-        mtype = _choice(mount.get("type") or "volume", MOUNT_TYPES, where + ".type")
-        target = mount.get("target")
-        if not target:
-            raise SpecError("%s.target is required" % where)
-        source = mount.get("source")
-        item = {"Type": mtype, "Target": target}
-        if mtype == "bind" and not source:
-            raise SpecError("%s: a bind mount needs source (a path on every node)" % where)
-        if mtype != "bind" and mount.get("propagation"):
-            raise SpecError("%s: propagation applies to type bind only" % where)
-        if mtype != "volume" and mount.get("no_copy") is not None:
-            raise SpecError("%s: no_copy applies to type volume only" % where)
-        if mtype != "volume" and (mount.get("driver") or mount.get("driver_opts") or mount.get("labels")):
-            raise SpecError("%s: driver, driver_opts and labels apply to type volume only" % where)
-        if mtype != "tmpfs" and (mount.get("tmpfs_size") is not None or mount.get("tmpfs_mode") is not None):
-            raise SpecError("%s: tmpfs_size and tmpfs_mode apply to type tmpfs only" % where)
-        _put(item, "Source", source)
-        item["ReadOnly"] = bool(mount.get("readonly"))
-        if mount.get("propagation"):
-            item["BindOptions"] = {"Propagation": _choice(mount["propagation"], PROPAGATIONS, where + ".propagation")}
-        if mtype == "volume" and (mount.get("driver") or mount.get("driver_opts") or mount.get("labels")
-                                  or mount.get("no_copy")):
-            vol = {}
-            if mount.get("no_copy"):
-                vol["NoCopy"] = True
-            if mount.get("driver") or mount.get("driver_opts"):
-                driver = {"Name": mount.get("driver") or "local"}
-                _put(driver, "Options", _str_map(mount.get("driver_opts"), where + ".driver_opts"))
-                vol["DriverConfig"] = driver
-            _put(vol, "Labels", _str_map(mount.get("labels"), where + ".labels"))
-            item["VolumeOptions"] = vol
-        if mtype == "tmpfs":
-            tmpfs = {}
-            _put(tmpfs, "SizeBytes", parse_size(mount.get("tmpfs_size"), where + ".tmpfs_size"))
-            mode = mount.get("tmpfs_mode")
-            if mode is not None:
-                tmpfs["Mode"] = _file_mode(mode, where + ".tmpfs_mode")
-            if tmpfs:
-                item["TmpfsOptions"] = tmpfs
-        out.append(item)
-    return out
-
-
-def _file_mode(value, option):
-    return values.file_mode(value, option)
-
-
-def _references(value, kind, ids):
-    """secrets/configs: [{secret_name|config_name, filename, uid, gid, mode}] -> engine references."""
-    if value is None:
-        return None
-    name_key = "%s_name" % kind
-    out = []
-    for index, ref in enumerate(values.sequence(value, kind + "s")):
-        where = "%ss[%d]" % (kind, index)
-        values.mapping(ref, where)
-        name = ref.get(name_key)
-        if not name:
-            raise SpecError("%s.%s is required" % (where, name_key))
-        given_id = ref.get("%s_id" % kind)
-        if given_id and ids.get(name, given_id) != given_id:
-            raise SpecError("%s: %s_id %s is not the ID of %s %r (%s); leave %s_id out, the name is enough"
-                            % (where, kind, given_id, kind, name, ids[name], kind))
-        if given_id and name not in ids:
-            ids = dict(ids, **{name: given_id})
-        if name not in ids:
-            raise SpecError("%s: %s %s does not exist in the swarm; create it first (dockyard.docker.swarm_%s)"
-                            % (where, kind, values.shown(name), kind))
-        default_mode = 0o444
-        item = {
-            "File": {
-                "Name": ref.get("filename") or name,
-                "UID": str(ref.get("uid") if ref.get("uid") is not None else 0),
-                "GID": str(ref.get("gid") if ref.get("gid") is not None else 0),
-                "Mode": _file_mode(ref.get("mode"), where + ".mode") if ref.get("mode") is not None else default_mode,
-            },
-            "%sID" % kind.capitalize(): ids[name],
-            "%sName" % kind.capitalize(): name,
-        }
-        out.append(item)
-    return sorted(out, key=lambda r: r["%sName" % kind.capitalize()])
-
-
-def _networks(value, ids):
-    if value is None:
-        return None
-    out = []
-    for index, net in enumerate(values.sequence(value, "networks")):
-        if isinstance(net, str):
-            net = {"name": net}
-        if not isinstance(net, dict) or not net.get("name"):
-            raise SpecError("networks[%d] must be a network name or {name, aliases}" % index)
-        name = net["name"]
-        if name not in ids:
-            raise SpecError("networks[%d]: network %s does not exist; create it (driver overlay) first" % (index, values.shown(name)))
-        item = {"Target": ids[name]}
-        if net.get("aliases"):
-            item["Aliases"] = [str(a) for a in net["aliases"]]
-        out.append(item)
-    return sorted(out, key=lambda n: n["Target"])
-
-
-def _endpoint(params):
-    mode = _choice(params.get("endpoint_mode"), ENDPOINT_MODES, "endpoint_mode")
-    publish = params.get("publish")
-    if mode is None and publish is None:
-        return None
-    out = {}
-    _put(out, "Mode", mode)
-    if publish is not None:
-        ports = []
-        for index, port in enumerate(values.sequence(publish, "publish")):
-            where = "publish[%d]" % index
-            values.mapping(port, where)
-            target = values.integer(port.get("target_port"), where + ".target_port", minimum=0, maximum=65535)
-            if not target:
-                raise SpecError("%s.target_port is required (the port inside the task)" % where)
-            item = {
-                "Protocol": _choice(port.get("protocol") or "tcp", PROTOCOLS, where + ".protocol"),
-                "TargetPort": target,
-                "PublishMode": _choice(port.get("mode") or "ingress", PUBLISH_MODES, where + ".mode"),
-            }
-            published = values.integer(port.get("published_port"), where + ".published_port", minimum=0,
-                                       maximum=65535)
-            if published:
-                item["PublishedPort"] = published
-            ports.append(item)
-        if mode == "dnsrr" and any(p["PublishMode"] == "ingress" for p in ports):
-            raise SpecError(
-                "endpoint_mode dnsrr cannot publish through the ingress routing mesh: set mode: host on every "
-                "publish item, or use endpoint_mode: vip"
-            )
-        out["Ports"] = ports
-    return out
-
-
-def validate_mode(params):
-    """Check mode/replicas combination, return the engine's Mode object (or None if unmanaged).
-
-    ``replicas`` of a ``replicated-job`` is the number of completions (``TotalCompletions``); as with
-    ``docker service create --mode replicated-job --replicas N``, up to N tasks run at once (``MaxConcurrent``).
-    """
-    given = params.get("mode")
-    mode = _choice(given or "replicated", MODES, "mode")
-    key = MODE_KEYS[mode]
-    replicas = params.get("replicas")
-    if mode in JOB_MODES:
-        for option in ("update_config", "rollback_config"):
-            if params.get(option) is not None:
-                raise SpecError(
-                    "%s cannot be used with mode: %s (a job runs its tasks to completion and is never rolled "
-                    "out or rolled back); remove %s or use mode: replicated or global" % (option, mode, option))
-    if replicas is not None:
-        if isinstance(replicas, bool):
-            raise SpecError("replicas must be an integer >= 0, got %s" % (values.shown(replicas),))
-        try:
-            replicas = values.integer(replicas, "replicas", minimum=0)
-        except SpecError:
-            raise SpecError("replicas must be an integer >= 0 (0 stops all tasks; at most %d), got %s"
-                            % (values.INT64_MAX, values.shown(replicas)))
-        if mode in ("global", "global-job"):
-            raise SpecError(
-                "replicas cannot be used with mode: %s (a global %s runs one task on every eligible "
-                "node); remove replicas or use mode: replicated%s"
-                % (mode, "job" if mode == "global-job" else "service", "-job" if mode == "global-job" else ""))
-        if mode == "replicated-job":
-            return {key: {"MaxConcurrent": replicas, "TotalCompletions": replicas}}
-        return {key: {"Replicas": replicas}}
-    if given is None:
-        return None  # neither mode nor replicas given: an existing service keeps both
-    return {key: {}}
-
-
-def _hosts(value):
-    """``{hostname: IP}`` (as community.docker) -> the engine's ``["IP hostname", ...]``."""
-    entries = forms.parse_etc_hosts(value, "hosts")
-    if entries is None:
-        return None
-    out = []
-    for entry in entries:
-        name, _sep, address = entry.partition(":")
-        out.append("%s %s" % (address, name))
-    return sorted(out)
-
-
-def _dns_config(params):
-    servers = values.string_list(params.get("dns"), "dns")
-    for server in servers or []:
-        values.ip_address(server, "dns item")
-    out = {}
-    _put(out, "Nameservers", servers)
-    _put(out, "Search", values.string_list(params.get("dns_search"), "dns_search"))
-    _put(out, "Options", values.string_list(params.get("dns_options"), "dns_options"))
-    return out or None
-
-
-def _logging(value):
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise SpecError("logging must be a dict {driver, options}, got %s" % (values.shown(value),))
-    unknown = values.unknown_keys(value, ("driver", "options"))
-    if unknown:
-        raise SpecError("logging: unknown keys %s; accepted keys: driver, options" % unknown)
-    driver = values.string(value.get("driver"), "logging.driver")
-    options = _str_map(value.get("options"), "logging.options")
-    if not driver:
-        if options:
-            raise SpecError("logging.options needs logging.driver (for example json-file, local, syslog)")
-        return None
-    out = {"Name": driver}
-    _put(out, "Options", options)
-    return out
-
-
-def _bool(params, option):
-    return values.boolean(params.get(option), option)
 
 
 def pin_image(image, digest):
@@ -439,54 +60,12 @@ def pin_image(image, digest):
 
 
 def build_spec(params, network_ids=None, secret_ids=None, config_ids=None):
-    """Module options -> desired ServiceSpec (only the parts the user manages).
+    """Module options -> desired ServiceSpec (only the parts the user manages), built by the option table
+    (:func:`.options.build`).
 
     Raises :class:`SpecError` with a message naming the option on bad input.
     """
-    name = params.get("name")
-    if not name:
-        raise SpecError("name is required")
-    spec = {"Name": name}
-    _put(spec, "Labels", _str_map(params.get("labels"), "labels"))
-    container = {}
-    _put(container, "Image", params.get("image"))
-    _put(container, "Command", _command(params.get("command"), "command"))
-    _put(container, "Args", _command(params.get("args"), "args"))
-    _put(container, "Env", _env_list(params.get("env"), params.get("env_files")))
-    _put(container, "Labels", _str_map(params.get("container_labels"), "container_labels"))
-    _put(container, "Hostname", values.string(params.get("hostname"), "hostname"))
-    _put(container, "User", values.string(params.get("user"), "user"))
-    _put(container, "Groups", values.string_list(params.get("groups"), "groups"))
-    _put(container, "Dir", values.string(params.get("working_dir"), "working_dir"))
-    _put(container, "Init", _bool(params, "init"))
-    _put(container, "TTY", _bool(params, "tty"))
-    _put(container, "OpenStdin", _bool(params, "stdin_open"))
-    _put(container, "ReadOnly", _bool(params, "read_only"))
-    _put(container, "StopSignal", values.signal_name(params.get("stop_signal"), "stop_signal"))
-    _put(container, "StopGracePeriod", parse_duration(params.get("stop_grace_period"), "stop_grace_period"))
-    _put(container, "Hosts", _hosts(params.get("hosts")))
-    _put(container, "DNSConfig", _dns_config(params))
-    _put(container, "Sysctls", forms.parse_sysctls(params.get("sysctls"), "sysctls"))
-    _put(container, "CapabilityAdd", forms.parse_capabilities(params.get("cap_add"), "cap_add"))
-    _put(container, "CapabilityDrop", forms.parse_capabilities(params.get("cap_drop"), "cap_drop"))
-    _put(container, "Ulimits", forms.parse_ulimits(params.get("ulimits"), "ulimits"))
-    _put(container, "Mounts", _mounts(params.get("mounts")))
-    _put(container, "Healthcheck", _healthcheck(params.get("healthcheck")))
-    _put(container, "Secrets", _references(params.get("secrets"), "secret", secret_ids or {}))
-    _put(container, "Configs", _references(params.get("configs"), "config", config_ids or {}))
-    task = {"ContainerSpec": container}
-    _put(task, "LogDriver", _logging(params.get("logging")))
-    _put(task, "RestartPolicy", _restart_config(params.get("restart_config")))
-    _put(task, "Placement", _placement(params.get("placement")))
-    _put(task, "Resources", _resources(params.get("resources"), params.get("limits"), params.get("reservations")))
-    _put(task, "Networks", _networks(params.get("networks"), network_ids or {}))
-    spec["TaskTemplate"] = task
-    _put(spec, "Mode", validate_mode(params))
-    _put(spec, "UpdateConfig", _update_config(params.get("update_config"), "update_config", UPDATE_FAILURE_ACTIONS))
-    _put(spec, "RollbackConfig",
-         _update_config(params.get("rollback_config"), "rollback_config", ROLLBACK_FAILURE_ACTIONS))
-    _put(spec, "EndpointSpec", _endpoint(params))
-    return spec
+    return options.build(params, network_ids, secret_ids, config_ids)
 
 
 # ---------------------------------------------------------------- comparison
