@@ -256,9 +256,7 @@ class ServiceManager:
     def wait_gone(self, service_id, timeout=30):
         deadline = time.time() + timeout
         while time.time() < deadline:
-            try:
-                self.api.inspect_service(service_id)
-            except (APIError, DockerException):
+            if self.call("inspect service %s" % service_id, or_none, self.api.inspect_service, service_id) is None:
                 return
             time.sleep(0.5)
 

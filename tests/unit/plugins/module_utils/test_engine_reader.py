@@ -425,3 +425,13 @@ def test_stack_unchanged_rerun_reads_over_the_socket_with_one_service_list_and_n
     assert reads.count("/services") == 1, reads
     assert not any(p.startswith("/services/") for p in reads), "no service is inspected on its own: %s" % reads
     assert reads.count("/networks/demo_default") <= 2, reads
+
+
+def test_waiting_for_a_removed_service_ends_on_the_readers_not_found(engine_socket):
+    # stack state=absent reads through the socket reader: its 404 (not the SDK's NotFound) means the service is gone
+    from ansible_collections.dockyard.docker.plugins.module_utils.swarm.services import ServiceManager
+
+    path, _server = engine_socket
+    module = type("M", (), {"fail_json": lambda self, **kw: pytest.fail(kw["msg"])})()
+    engine = type("C", (), {"api": EngineReader(path, timeout=5)})()
+    ServiceManager(module, engine, {}).wait_gone("gone-service", timeout=5)
