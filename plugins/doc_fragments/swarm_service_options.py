@@ -453,7 +453,7 @@ options:
           - rollback
       monitor:
         description:
-          - Time to watch each updated task for failure, for example V(5s).
+          - Time to watch each task after an update for failure, for example V(5s).
         type: str
       max_failure_ratio:
         description:
@@ -477,7 +477,7 @@ options:
         type: int
       delay:
         description:
-          - Pause between batches.
+          - Pause between batches, for example V(10s) or seconds.
         type: str
       failure_action:
         description:
@@ -488,7 +488,7 @@ options:
           - pause
       monitor:
         description:
-          - Time to watch each task after rollback.
+          - Time to watch each task after a rollback for failure, for example V(5s).
         type: str
       max_failure_ratio:
         description:
@@ -496,7 +496,7 @@ options:
         type: float
       order:
         description:
-          - V(stop-first) or V(start-first).
+          - V(stop-first) stops the old task first, V(start-first) starts the new one first.
         type: str
         choices:
           - stop-first

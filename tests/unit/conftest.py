@@ -39,3 +39,22 @@ def _private_change_lock(_run_directory, monkeypatch):
     from ansible_collections.dockyard.docker.plugins.module_utils import change_lock
 
     monkeypatch.setattr(change_lock, "ROOT_DIRECTORY", _run_directory)
+
+
+class FakeClock(object):
+    """Stands in for the time module: each sleep moves the clock on, so a deadline passes without waiting."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_clock():
+    """A fresh :class:`FakeClock`; a test puts it in place of the ``time`` module it drives."""
+    return FakeClock()

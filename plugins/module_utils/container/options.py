@@ -30,7 +30,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
+from ansible_collections.dockyard.docker.plugins.module_utils import option_table, values
 from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
 from ansible_collections.dockyard.docker.plugins.module_utils.restart_policy import (
     RestartPolicyError,
@@ -125,8 +125,7 @@ def steer(name, spec, parse=None):
     return Option(name, spec, parse=parse)
 
 
-def doc(*lines):
-    return list(lines)
+doc = option_table.doc
 
 
 def throttle(name, key, text):
@@ -918,17 +917,6 @@ COMPATIBILITY_DEFAULTS = dict(auto_remove=False, detach=True, init=False, intera
                               paused=False, privileged=False, read_only=False, tty=False)
 
 
-def _strip_docs(spec):
-    out = {}
-    for key, value in spec.items():
-        if key == "description":
-            continue
-        if key == "options":
-            value = dict((name, _strip_docs(sub)) for name, sub in value.items())
-        out[key] = value
-    return out
-
-
 def argument_spec():
     """AnsibleModule options of one container (``container`` and each ``containers`` item)."""
-    return dict((option.name, _strip_docs(option.spec)) for option in OPTIONS)
+    return option_table.argument_spec(OPTIONS)

@@ -33,7 +33,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
+from ansible_collections.dockyard.docker.plugins.module_utils import option_table, values
 from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
 
 parse_duration = values.duration
@@ -429,8 +429,22 @@ def _value(parse):
 # --------------------------------------------------------------------------- the table
 
 
-def doc(*lines):
-    return list(lines)
+doc = option_table.doc
+
+
+def _rollout_options(done, a_rollout, failure_actions):
+    """The sub-options of update_config and rollback_config: the same keys, worded for the one or the other."""
+    return dict(
+        parallelism=dict(type="int", description=doc("Tasks %s at once (0 = all)." % done)),
+        delay=dict(type="str", description=doc("Pause between batches, for example V(10s) or seconds.")),
+        failure_action=dict(type="str", choices=list(failure_actions), description=doc(
+            "What to do when %s fails." % a_rollout)),
+        monitor=dict(type="str", description=doc(
+            "Time to watch each task after %s for failure, for example V(5s)." % a_rollout)),
+        max_failure_ratio=dict(type="float", description=doc(
+            "Failure ratio (0 to 1) tolerated during %s." % a_rollout)),
+        order=dict(type="str", choices=list(ORDERS), description=doc(
+            "V(stop-first) stops the old task first, V(start-first) starts the new one first.")))
 
 
 class Option(object):
@@ -699,38 +713,16 @@ OPTIONS = [
         "When left out, a new service gets 1 and an existing one keeps its count.")),
         path="Mode", built_by="mode", unset=(
         "An existing service keeps its count; a new one gets 1 (1 completion for a replicated-job).")),
-    Option("update_config", dict(type="dict", options=dict(
-        parallelism=dict(type="int", description=doc(
-            "Tasks updated at once (0 = all).")),
-        delay=dict(type="str", description=doc(
-            "Pause between batches, for example V(10s) or seconds.")),
-        failure_action=dict(type="str", choices=list(UPDATE_FAILURE_ACTIONS), description=doc(
-            "What to do when an update fails.")),
-        monitor=dict(type="str", description=doc(
-            "Time to watch each updated task for failure, for example V(5s).")),
-        max_failure_ratio=dict(type="float", description=doc(
-            "Failure ratio (0 to 1) tolerated during an update.")),
-        order=dict(type="str", choices=list(ORDERS), description=doc(
-            "V(stop-first) stops the old task first, V(start-first) starts the new one first."))), description=doc(
-        "How updates roll out. Not allowed with the job modes.")),
-        path="UpdateConfig",
-        build=lambda params, ids, name: _update_config(params.get("update_config"), "update_config", UPDATE_FAILURE_ACTIONS)),
-    Option("rollback_config", dict(type="dict", options=dict(
-        parallelism=dict(type="int", description=doc(
-            "Tasks rolled back at once (0 = all).")),
-        delay=dict(type="str", description=doc(
-            "Pause between batches.")),
-        failure_action=dict(type="str", choices=list(ROLLBACK_FAILURE_ACTIONS), description=doc(
-            "What to do when a rollback fails.")),
-        monitor=dict(type="str", description=doc(
-            "Time to watch each task after rollback.")),
-        max_failure_ratio=dict(type="float", description=doc(
-            "Failure ratio (0 to 1) tolerated during a rollback.")),
-        order=dict(type="str", choices=list(ORDERS), description=doc(
-            "V(stop-first) or V(start-first)."))), description=doc(
-        "How rollbacks roll out. Not allowed with the job modes.")),
-        path="RollbackConfig",
-        build=lambda params, ids, name: _update_config(params.get("rollback_config"), "rollback_config", ROLLBACK_FAILURE_ACTIONS)),
+    Option("update_config", dict(type="dict", options=_rollout_options("updated", "an update", UPDATE_FAILURE_ACTIONS),
+                                 description=doc("How updates roll out. Not allowed with the job modes.")),
+           path="UpdateConfig",
+           build=lambda params, ids, name: _update_config(params.get("update_config"), "update_config", UPDATE_FAILURE_ACTIONS)),
+    Option("rollback_config", dict(type="dict", options=_rollout_options("rolled back", "a rollback",
+                                                                         ROLLBACK_FAILURE_ACTIONS),
+                                   description=doc("How rollbacks roll out. Not allowed with the job modes.")),
+           path="RollbackConfig",
+           build=lambda params, ids, name: _update_config(params.get("rollback_config"), "rollback_config",
+                                                          ROLLBACK_FAILURE_ACTIONS)),
     Option("endpoint_mode", dict(type="str", choices=list(ENDPOINT_MODES), description=doc(
         "V(vip) gives the service a virtual IP load balanced with IPVS; V(dnsrr) makes the service name resolve to "
         "every task (DNS round robin). V(dnsrr) publishes only in V(host) mode.")),
@@ -857,17 +849,6 @@ def build(params, network_ids=None, secret_ids=None, config_ids=None):
     return _ordered(spec)
 
 
-def _strip_docs(spec):
-    out = {}
-    for key, value in spec.items():
-        if key == "description":
-            continue
-        if key == "options":
-            value = dict((name, _strip_docs(sub)) for name, sub in value.items())
-        out[key] = value
-    return out
-
-
 def argument_spec():
     """AnsibleModule options of ``swarm_service`` (without the connection options)."""
-    return dict((option.name, _strip_docs(option.spec)) for option in OPTIONS)
+    return option_table.argument_spec(OPTIONS)

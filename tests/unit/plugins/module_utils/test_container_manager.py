@@ -223,21 +223,8 @@ class NeverHealthyAPI(FakeAPI):
                                                          "Health": {"Status": "starting"}})
 
 
-class FakeClock(object):
-    """Stands in for the time module: each sleep moves the clock on, so a deadline passes without waiting."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
-def test_a_recreate_whose_new_container_never_gets_healthy_puts_the_old_one_back(monkeypatch):
-    monkeypatch.setattr(manager, "time", FakeClock())
+def test_a_recreate_whose_new_container_never_gets_healthy_puts_the_old_one_back(monkeypatch, fake_clock):
+    monkeypatch.setattr(manager, "time", fake_clock)
     api = NeverHealthyAPI(container=inspect_of())
     with pytest.raises(RecreateFailed) as err:
         reconcile(api, spec(env={"A": "2"}, state="healthy", healthcheck={"test": ["CMD", "true"]},

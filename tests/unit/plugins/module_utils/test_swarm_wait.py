@@ -14,17 +14,6 @@ import pytest
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import services
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
 class FakeEngine:
     """Replicated services of one replica each; a service's task is running from its start time on (never,
     with None); ``paused`` services report a paused update."""
@@ -63,10 +52,9 @@ class FakeModule:
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr(services, "time", fake)
-    return fake
+def clock(monkeypatch, fake_clock):
+    monkeypatch.setattr(services, "time", fake_clock)
+    return fake_clock
 
 
 def manager(engine):
