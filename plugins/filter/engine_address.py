@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dockyard.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Jinja filters over the collection's one engine address parser (module_utils/engine_address).
+"""Jinja filters over the collection's one engine address parser (module_utils/engine/address).
 
 ``engine_address``: one address -> a dict (scheme, host, port, path, is_tcp, tls, url ...).
 ``engine_listeners``: a dockerd ``hosts`` list -> one such dict per entry, refusing what dockerd
@@ -15,7 +15,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_address import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.address import (
     EngineAddressError,
     parse_engine_address,
 )

@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - Python 2 is not a supported target
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_address import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.address import (
     EngineAddressError,
     parse_engine_address,
 )

@@ -20,7 +20,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     fail_from_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_facts import swarm_facts
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.facts import swarm_facts
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.views import manager_refusal
 
 

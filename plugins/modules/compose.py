@@ -239,7 +239,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 # Before the other module_utils are imported: their compiled code is kept on the host between runs.
 bytecode_cache.install()
 
-from ansible_collections.dockyard.docker.plugins.module_utils import network_spec  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks as network_spec  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import (
     ChangeLockError,
     change_lock_argument_spec,

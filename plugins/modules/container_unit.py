@@ -261,7 +261,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.units.render import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.units import (
     SYSTEMD_RESTART,
     UnitSpecError,
     build_spec,

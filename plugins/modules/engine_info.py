@@ -373,12 +373,12 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_facts import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.facts import (
     container_facts,
     engine_facts,
     swarm_facts,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
     disk_usage_summary,
     image_summary,
     network_summary,

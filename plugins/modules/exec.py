@@ -173,7 +173,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
     SpecError,
     demux_stream,
     exec_argv,

@@ -213,7 +213,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import split_reference
-from ansible_collections.dockyard.docker.plugins.module_utils.image_build import (
+from ansible_collections.dockyard.docker.plugins.module_utils.image.build import (
     BuildArgumentError,
     BuildError,
     PushError,
@@ -223,7 +223,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.image_build import
     pushed_digest,
     registry_has,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.image_archive import (
+from ansible_collections.dockyard.docker.plugins.module_utils.image.archive import (
     ArchiveError,
     find_image,
     read_archive,

@@ -104,7 +104,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     fail_from_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.image_archive import (
+from ansible_collections.dockyard.docker.plugins.module_utils.image.archive import (
     ArchiveError,
     archive_content,
     export_needed,

@@ -85,7 +85,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 bytecode_cache.install()
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect  # noqa: E402
-from ansible_collections.dockyard.docker.plugins.module_utils.image_archive import (  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.image.archive import (  # noqa: E402
     normalize_reference,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.info import InfoReader, info_module  # noqa: E402

@@ -164,7 +164,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     docker_argument_spec,
     explain_error,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.registry_auth import (
+from ansible_collections.dockyard.docker.plugins.module_utils.image.registry_auth import (
     RegistryError,
     check_credentials,
     credential_store,

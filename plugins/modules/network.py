@@ -138,7 +138,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.network_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.networks import (
     NetworkSpecError,
     compare,
     create_kwargs,

@@ -208,7 +208,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     is_not_found,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
     PRUNE_KINDS,
     SpecError,
     image_unique_sizes,

@@ -145,7 +145,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_objects import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
     SpecError,
     container_names,
     volume_desired,

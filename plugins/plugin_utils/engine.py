@@ -21,7 +21,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     explain_error,
     resolve_connection,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_address import EngineAddressError
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.address import EngineAddressError
 
 # The options every plugin of this collection takes to reach an engine (doc fragment ``plugin_engine``).
 ENGINE_OPTIONS = ("docker_host", "timeout", "tls_ca_cert", "tls_client_cert", "tls_client_key", "validate_certs")

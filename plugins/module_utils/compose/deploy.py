@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dockyard.docker.plugins.module_utils import network_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks as network_spec
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import LABEL, ComposeError
 
 CONTAINER_STATES = {"present": "started", "stopped": "stopped", "restarted": "restarted", "absent": "absent"}

@@ -35,9 +35,9 @@ import posixpath
 import re
 import shlex
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
-from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
-from ansible_collections.dockyard.docker.plugins.module_utils.values import SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import forms
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 try:
     import yaml

@@ -23,7 +23,7 @@ __metaclass__ = type
 import posixpath
 import re
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import reader
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import options as service_options

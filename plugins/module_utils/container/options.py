@@ -30,15 +30,16 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.dockyard.docker.plugins.module_utils import option_table, values
-from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
-from ansible_collections.dockyard.docker.plugins.module_utils.restart_policy import (
+from ansible_collections.dockyard.docker.plugins.module_utils import option_table
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import forms
+from ansible_collections.dockyard.docker.plugins.module_utils.container.restart_policy import (
     RestartPolicyError,
     format_policy,
     from_engine as policy_from_engine,
     parse_restart_policy,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.values import SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 COMPARISONS = ("strict", "ignore", "allow_more_present")
 

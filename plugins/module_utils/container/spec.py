@@ -18,8 +18,8 @@ __metaclass__ = type
 import os
 import re
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_address import EngineAddressError, parse_engine_address
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import forms
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.address import EngineAddressError, parse_engine_address
 from ansible_collections.dockyard.docker.plugins.module_utils.container.options import (
     BY_NAME,
     COMPARISONS,
@@ -27,7 +27,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.options 
     OPTIONS,
     argument_spec,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.values import SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 try:
     from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL

@@ -33,8 +33,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dockyard.docker.plugins.module_utils import option_table, values
-from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
+from ansible_collections.dockyard.docker.plugins.module_utils import option_table
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import forms
 
 parse_duration = values.duration
 parse_size = values.size

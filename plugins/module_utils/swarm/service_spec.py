@@ -22,7 +22,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import options
 # The names below are the table's; they are kept here for the code that has always imported them from this file.
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.options import (  # noqa: F401 pylint: disable=unused-import

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container.forms import (
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.forms import (
     format_ports,
     parse_port,
     parse_ports,
@@ -25,7 +25,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.spec imp
     SpecError,
     parse_spec,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.values import (
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import (
     cpus as parse_cpus,
     duration as parse_duration,
     size as parse_size,

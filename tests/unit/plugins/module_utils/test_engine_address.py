@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_address import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.address import (
     MAX_LENGTH,
     EngineAddressError,
     parse_engine_address,

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.engine_facts import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.facts import (
     container_facts,
     engine_facts,
     swarm_facts,

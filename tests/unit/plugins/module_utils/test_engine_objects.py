@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils import engine_objects as eo
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import objects as eo
 from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL
 
 NOW = 1764518400.0  # 2025-11-30T16:00:00Z

@@ -9,7 +9,7 @@ import tarfile
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.image_archive import (
+from ansible_collections.dockyard.docker.plugins.module_utils.image.archive import (
     ArchiveError,
     find_image,
     normalize_reference,
@@ -91,7 +91,7 @@ def test_bad_manifests(data):
 
 
 # --------------------------------------------------------------------------- image_export / image_load decisions
-from ansible_collections.dockyard.docker.plugins.module_utils.image_archive import (  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.image.archive import (  # noqa: E402
     archive_content,
     archive_names,
     export_needed,

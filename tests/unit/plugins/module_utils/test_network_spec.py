@@ -5,7 +5,7 @@
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.network_spec import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.networks import (
     NetworkSpecError,
     compare,
     create_kwargs,

@@ -16,12 +16,12 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
-from ansible_collections.dockyard.docker.plugins.module_utils.container import forms
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import forms
 from ansible_collections.dockyard.docker.plugins.module_utils.container.options import OPTIONS
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import parse_spec
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import service_spec
-from ansible_collections.dockyard.docker.plugins.module_utils.values import INT64_MAX, SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import INT64_MAX, SpecError
 
 # A correctness bound on hostile input (not a benchmark): each value is parsed in well under this.
 # CPU time is asserted (the machine may be shared); the wall clock gets a looser bound.

@@ -5,7 +5,7 @@
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.restart_policy import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.restart_policy import (
     RestartPolicy,
     RestartPolicyError,
     format_policy,

@@ -16,7 +16,7 @@ import os
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.units import render as ur
+from ansible_collections.dockyard.docker.plugins.module_utils.container import units as ur
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dockyard.docker.plugins.module_utils.units import render as ur
+from ansible_collections.dockyard.docker.plugins.module_utils.container import units as ur
 
 SETTINGS = settings(derandomize=True, max_examples=150, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])

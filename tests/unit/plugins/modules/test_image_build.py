@@ -12,7 +12,7 @@ import pytest
 from module_harness import module_runner
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import NotFound
-from ansible_collections.dockyard.docker.plugins.module_utils import image_build as ib
+from ansible_collections.dockyard.docker.plugins.module_utils.image import build as ib
 from ansible_collections.dockyard.docker.plugins.modules import image
 
 REPO = "reg:5000/team/web"

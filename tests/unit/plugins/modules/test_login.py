@@ -17,7 +17,7 @@ import pytest
 from module_harness import module_runner
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import APIError
-from ansible_collections.dockyard.docker.plugins.module_utils import registry_auth as ra
+from ansible_collections.dockyard.docker.plugins.module_utils.image import registry_auth as ra
 from ansible_collections.dockyard.docker.plugins.modules import login
 
 REG = "reg.example.com:5000"

@@ -18,8 +18,8 @@ import struct
 import time
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL
-from ansible_collections.dockyard.docker.plugins.module_utils import values
-from ansible_collections.dockyard.docker.plugins.module_utils.values import SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 VOLUME_NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 RECREATE_CHOICES = ("never", "options-changed", "always")

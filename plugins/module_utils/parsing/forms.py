@@ -16,8 +16,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.dockyard.docker.plugins.module_utils import values
-from ansible_collections.dockyard.docker.plugins.module_utils.values import SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 # Docker's own rule for container names.
 NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")

@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.dockyard.docker.plugins.module_utils.values import INT64_MAX, shown
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import INT64_MAX, shown
 
 POLICIES = ("no", "on-failure", "always", "unless-stopped")
 ACCEPTED = "no, on-failure, on-failure:N (N a whole number >= 0), always, unless-stopped"
