@@ -17,6 +17,9 @@ measures, medians over --runs:
       process's own time, the `docker exec` round trip in brackets)
   (4) the CLI's unchanged re-run
   (5) dockyard.docker.stack adopting the stack the CLI deployed (should be changed=false)
+  (6) a first deploy of a one-service stack (the same service as svc01) by dockyard.docker.stack with
+      wait: true: one service's own convergence time, against which (1) is held (the services are alike,
+      so this one is also the slowest single service); target: (1) within ONE_SERVICE_FACTOR times (6)
 
 Both stacks are removed (untimed) between runs; the lab is removed at the end, also on failure.
 The section "## Stack re-run (benchmarks/stack.py)" at the end of benchmarks/RESULTS.md is added or replaced.
@@ -49,9 +52,12 @@ COLLECTIONS = os.path.join(ROOT, ".lab", "collections")
 IMAGE = "dockyard-lab/app:latest"
 NAMESPACE = "com.docker.stack.namespace"
 COMPOSE_PATH = "/srv/bench-stack/stack.yml"
+ONE_SERVICE_PATH = "/srv/bench-stack/one-service.yml"
 OUR_STACK = "benchdy"
 CLI_STACK = "benchcli"
 NOWAIT_STACK = "benchnw"
+ONE_STACK = "benchone"
+STACKS = (OUR_STACK, CLI_STACK, NOWAIT_STACK, ONE_STACK)
 SECTION = "## Stack re-run (benchmarks/stack.py)"
 # An interpreter for node1 that runs the real one and appends the module process's wall and CPU seconds to
 # TIMED_LOG (used only in the separate, untimed runs that split the task's time between node1 and the controller).
@@ -70,6 +76,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """ % TIMED_LOG
 SERVICES = 10
 TARGET_SECONDS = 2.0
+ONE_SERVICE_FACTOR = 1.5
 
 
 def log(msg):
@@ -84,7 +91,7 @@ class BenchError(Exception):
 
 
 def compose_file(n=SERVICES):
-    """A 10-service stack: one overlay network, env, container and service labels, restart/update policies."""
+    """An n-service stack (10 by default): one overlay network, env, container and service labels, restart/update policies."""
     tiers = ("web", "api", "worker", "cache", "edge")
     services = {}
     for i in range(1, n + 1):
@@ -183,7 +190,7 @@ class Lab(object):
             time.sleep(1)
         raise BenchError("the swarm's nodes did not all become Ready: %s" % states)
 
-    def prepare_manager(self, text):
+    def prepare_manager(self, text, one_service_text):
         manager = self.manager
         log("installing python3-yaml on %s (the stack module reads files with PyYAML)" % manager)
         self.sh(manager, "export DEBIAN_FRONTEND=noninteractive; "
@@ -191,6 +198,7 @@ class Lab(object):
                          "{ apt-get update -q >/dev/null && "
                          "apt-get install -y -q --no-install-recommends python3-yaml; }")
         self.sh(manager, "mkdir -p %s && cat > %s" % (os.path.dirname(COMPOSE_PATH), COMPOSE_PATH), input_text=text)
+        self.sh(manager, "cat > %s" % ONE_SERVICE_PATH, input_text=one_service_text)
         self.sh(manager, "cat > %s && chmod 0755 %s" % (TIMED_PYTHON, TIMED_PYTHON), input_text=TIMED_WRAPPER)
 
     def versions(self):
@@ -221,14 +229,14 @@ class Bench(object):
         self.books = {
             "stack": head + (
                 "    - name: stack\n      dockyard.docker.stack:\n        name: \"{{ bench_stack }}\"\n"
-                "        compose: [%s]\n        wait: \"{{ bench_wait }}\"\n" % COMPOSE_PATH),
+                "        compose: [\"{{ bench_compose }}\"]\n        wait: \"{{ bench_wait }}\"\n"),
             "ping": head + "    - name: ping\n      ansible.builtin.ping:\n",
         }
         for name, text in self.books.items():
             with open(os.path.join(OUT, name + ".yml"), "w") as handle:
                 handle.write(text)
 
-    def play(self, stack, label, expect_changed=None, wait=True, book="stack", python=None):
+    def play(self, stack, label, expect_changed=None, wait=True, book="stack", python=None, compose=COMPOSE_PATH):
         """ansible-playbook running the stack task; (task seconds, wall seconds, module result).
 
         The module's result comes from the callback ``bench_result`` (callback_plugins/), so the timed playbook
@@ -254,6 +262,7 @@ class Bench(object):
         )
         cmd = [VENV_PLAYBOOK, "-i", self.lab.inventory_path, "-e", "bench_host=%s" % self.lab.manager,
                "-e", "bench_stack=%s" % stack, "-e", "bench_wait=%s" % ("true" if wait else "false"),
+               "-e", "bench_compose=%s" % compose,
                os.path.join(OUT, book + ".yml")]
         if python:
             cmd[1:1] = ["-e", "ansible_python_interpreter=%s" % python]
@@ -306,26 +315,26 @@ class Bench(object):
         log("%-16s %6.2f s CLI, %6.2f s docker exec" % (label, seconds, wall))
         return seconds, wall
 
-    def wait_running(self, stack, timeout=300):
+    def wait_running(self, stack, timeout=300, services=SERVICES):
         """Seconds until every service of the stack shows 1/1 replicas (polled through docker exec)."""
         start = time.perf_counter()
         deadline = time.time() + timeout
         while time.time() < deadline:
             out = self.lab.exec(self.lab.manager, "docker", "service", "ls", "--filter",
                                 "label=%s=%s" % (NAMESPACE, stack), "--format", "{{.Replicas}}").stdout.split()
-            if len(out) == SERVICES and all(r == "1/1" for r in out):
+            if len(out) == services and all(r == "1/1" for r in out):
                 return time.perf_counter() - start
             time.sleep(0.2)
         raise BenchError("stack %s did not reach 1/1 replicas everywhere within %ds" % (stack, timeout))
 
     def remove_stacks(self, timeout=180):
-        """docker stack rm both stacks and wait until their services, networks and containers are gone."""
+        """docker stack rm the bench stacks and wait until their services, networks and containers are gone."""
         manager = self.lab.manager
-        self.lab.exec(manager, "docker", "stack", "rm", OUR_STACK, CLI_STACK, NOWAIT_STACK, check=False)
+        self.lab.exec(manager, "docker", "stack", "rm", *STACKS, check=False)
         deadline = time.time() + timeout
         while time.time() < deadline:
             left = []
-            for stack in (OUR_STACK, CLI_STACK, NOWAIT_STACK):
+            for stack in STACKS:
                 flt = "label=%s=%s" % (NAMESPACE, stack)
                 left += self.lab.exec(manager, "docker", "service", "ls", "-q", "--filter", flt).stdout.split()
                 left += self.lab.exec(manager, "docker", "network", "ls", "-q", "--filter", flt).stdout.split()
@@ -359,7 +368,8 @@ def median(values):
 
 def measure(args, lab):
     bench = Bench(args, lab)
-    keys = ("dy_first", "dy_rerun", "cli_first", "cli_running", "cli_rerun", "adopt", "nw_first", "nw_running")
+    keys = ("dy_first", "dy_rerun", "cli_first", "cli_running", "cli_rerun", "adopt", "nw_first", "nw_running",
+            "one_first")
     task = dict((k, []) for k in keys)
     wall = dict((k, []) for k in keys)
     adopt_changed = []
@@ -396,6 +406,10 @@ def measure(args, lab):
         running = bench.wait_running(NOWAIT_STACK)
         task["nw_running"].append(t + running)
         log("%-16s %6.2f s after the task returned, all 1/1" % ("nowait-running-r%d" % r, running))
+        bench.remove_stacks()
+        t, w, _result = bench.play(ONE_STACK, "one-first-r%d" % r, expect_changed=True, compose=ONE_SERVICE_PATH)
+        task["one_first"].append(t)
+        wall["one_first"].append(w)
     split = split_rerun(args, bench)
     bench.remove_stacks()
     return task, wall, adopt_changed, split
@@ -459,7 +473,7 @@ def report(args, task, wall, adopt_changed, split, loads, versions, started, too
     lines.append("- dockyard.docker.stack: ansible-playbook on this machine, SSH to node1 as the lab inventory "
                  "says (pipelining, ControlPersist); the task's own duration, the whole `ansible-playbook` run "
                  "in brackets. `docker stack deploy`: the CLI process inside node1 (`docker exec`), the "
-                 "`docker exec` round trip in brackets. Medians of %d runs; the three stacks are removed between runs."
+                 "`docker exec` round trip in brackets. Medians of %d runs; the bench stacks are removed between runs."
                  % args.runs)
     lines.append("")
     lines.append("| %d services | `dockyard.docker.stack` | `docker stack deploy -c FILE` |" % SERVICES)
@@ -467,6 +481,8 @@ def report(args, task, wall, adopt_changed, split, loads, versions, started, too
     lines.append("| first deploy, returning when converged | %s (`wait: true`, the default) | "
                  "%s s (the CLI, then polling until every service is 1/1) |"
                  % (cell("dy_first"), fmt(med["cli_running"])))
+    lines.append("| one service alone, first deploy, returning when converged | %s (`wait: true`) | |"
+                 % cell("one_first"))
     lines.append("| first deploy, returning at once | %s (`wait: false`; all 1/1 after %s s) | %s "
                  "(all 1/1 after %s s) |" % (cell("nw_first"), fmt(med["nw_running"]), cell("cli_first"),
                                              fmt(med["cli_running"])))
@@ -480,6 +496,12 @@ def report(args, task, wall, adopt_changed, split, loads, versions, started, too
     met = med["dy_rerun"] is not None and med["dy_rerun"] <= TARGET_SECONDS
     lines.append("Target: unchanged re-run of a %d-service stack <= %.0f s: measured %s s, %s." % (
         SERVICES, TARGET_SECONDS, fmt(med["dy_rerun"]), "met" if met else "**not met**"))
+    if med["one_first"]:
+        ratio = med["dy_first"] / med["one_first"]
+        lines.append("Target: a first deploy of the %d services waits for them together, within %.1fx one service's own "
+                     "first deploy: measured %s s / %s s = %.2fx, %s." % (
+                         SERVICES, ONE_SERVICE_FACTOR, fmt(med["dy_first"]), fmt(med["one_first"]), ratio,
+                         "met" if ratio <= ONE_SERVICE_FACTOR else "**not met**"))
     lines.append("")
     if split:
         st, sw, sc, sa = split["stack"]
@@ -499,6 +521,7 @@ def report(args, task, wall, adopt_changed, split, loads, versions, started, too
     lines.append("All runs (seconds):")
     lines.append("")
     names = (("dy_first", "stack, first deploy (wait: true)"), ("dy_rerun", "stack, unchanged re-run"),
+             ("one_first", "stack, one service alone, first deploy (wait: true)"),
              ("nw_first", "stack, first deploy (wait: false)"), ("nw_running", "stack (wait: false) until all 1/1"),
              ("cli_first", "CLI, first deploy"), ("cli_running", "CLI, first deploy until all 1/1"),
              ("cli_rerun", "CLI, unchanged re-run"), ("adopt", "stack, adopting the CLI's stack"))
@@ -571,7 +594,7 @@ def main():
     try:
         lab.up()
         lab.swarm()
-        lab.prepare_manager(compose_file())
+        lab.prepare_manager(compose_file(), compose_file(1))
         versions = lab.versions()
         sampler.start()
         task, wall, adopt_changed, split = measure(args, lab)
