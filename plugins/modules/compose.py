@@ -252,12 +252,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
-from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import (
-    LABEL,
-    MAX_FILE_BYTES,
-    ComposeError,
-    load_project,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import MAX_FILE_BYTES, ComposeError
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import LABEL, load_project
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
 from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError
@@ -287,7 +283,7 @@ def _read(path):
 
 
 def read_project(params, environ=None, read=_read):
-    """The module's options -> :class:`reader.Project` (raises ComposeError)."""
+    """The module's options -> :class:`translate.Project` (raises ComposeError)."""
     files = [os.path.abspath(f) for f in params.get("files") or []]
     return load_project(files=files or None, definition=params.get("definition"), env=params.get("env"),
                         environ=os.environ if environ is None else environ, read=read,
