@@ -7,8 +7,7 @@
 then checks references (networks, volumes, depends_on, ``network_mode: service:``), orders the services by
 their dependencies and turns each service into the options of ``dockyard.docker.container``
 (:func:`container_options`), validated as ``container`` would so that a bad value fails naming its compose
-key. Names and labels are Compose's (``<project>-<service>-1``, ``<project>_<key>``, ``com.docker.compose.*``),
-so ``docker compose ps`` sees a project deployed here.
+key. Names and labels follow Compose's (``<project>-<service>-1``, ``<project>_<key>``, ``com.docker.compose.*``).
 
 :func:`host_path`, :func:`read_env_files` and :func:`ulimits` are shared with the stack translation
 (:mod:`.stack`).
