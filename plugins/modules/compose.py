@@ -252,12 +252,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     or_none,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
-from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import (
-    LABEL,
-    MAX_FILE_BYTES,
-    ComposeError,
-    load_project,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import MAX_FILE_BYTES, ComposeError
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import LABEL, load_project
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
 from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError
@@ -287,7 +283,7 @@ def _read(path):
 
 
 def read_project(params, environ=None, read=_read):
-    """The module's options -> :class:`reader.Project` (raises ComposeError)."""
+    """The module's options -> :class:`translate.Project` (raises ComposeError)."""
     files = [os.path.abspath(f) for f in params.get("files") or []]
     return load_project(files=files or None, definition=params.get("definition"), env=params.get("env"),
                         environ=os.environ if environ is None else environ, read=read,
@@ -357,12 +353,9 @@ class ObjectPlanner(object):
                 [dict(name=i["definition"]["name"], action=names.get(i["action"])) for i in self.volumes])
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
-                           mutually_exclusive=[("files", "definition")],
-                           required_one_of=[("files", "definition")])
+def checked_project(module):
+    """The project the options describe; fails (nothing changed) before the engine is contacted."""
     params = module.params
-    state = params["state"]
     try:
         check_timeout(params["lock_timeout"])
     except ChangeLockError as exc:
@@ -373,12 +366,13 @@ def main():
             module.fail_json(msg="files: %s does not exist on the managed host (or is not a file)" % full,
                              changed=False)
     try:
-        project = read_project(params)
+        return read_project(params)
     except ComposeError as exc:
         module.fail_json(msg=str(exc), changed=False)
 
-    engine = connect(module)
-    api = engine.api
+
+def read_engine(module, api, project):
+    """What the engine holds of the project -> (planned networks and volumes, containers by name, orphans)."""
     objects = ObjectPlanner(module, api, project)
     try:
         objects.plan()
@@ -392,6 +386,13 @@ def main():
         module.fail_json(msg=str(exc), changed=False)
     except Exception as exc:  # noqa: BLE001 - engine errors are explained
         fail_from_error(module, exc, "read the project's objects from the engine")
+    return objects, existing, orphan_names
+
+
+def container_specs(module, project, existing, orphan_names):
+    """The containers to converge -> (parsed specs, waves, the service of each spec)."""
+    params = module.params
+    state = params["state"]
     if orphan_names and not params["remove_orphans"]:
         module.warn("containers of project %s whose service is not in the files: %s (remove_orphans: true removes "
                     "them)" % (project.name, ", ".join(orphan_names)))
@@ -402,9 +403,15 @@ def main():
         for item in items:
             item["keep_volumes"] = False
     try:
-        specs = parse_items(items)
+        return parse_items(items), waves, services
     except SpecError as exc:
         module.fail_json(msg=str(exc), changed=False)
+
+
+def converge(module, engine, project, objects, specs, waves):
+    """The containers converged wave by wave -> their results; the networks and volumes are created just before
+    the first change and, for state absent, removed once every container is gone."""
+    state = module.params["state"]
     bulk = BulkReconciler(module, engine, specs, purpose="dockyard.docker.compose project %s" % project.name)
     before_apply = objects.create if state != "absent" else None
     try:
@@ -419,7 +426,11 @@ def main():
         except Exception as exc:  # noqa: BLE001
             fail_from_error(module, exc, "remove the networks and volumes of project %s" % project.name,
                             services=results)
+    return results
 
+
+def report(module, project, objects, results, services, orphan_names):
+    """Exit with what changed, or fail naming every container that could not be reconciled."""
     for result, service in zip(results, services):
         result["service"] = service
     changed, failed, diff = summarize(results)
@@ -434,6 +445,17 @@ def main():
             **output)
     module.exit_json(**output)
 
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           mutually_exclusive=[("files", "definition")],
+                           required_one_of=[("files", "definition")])
+    project = checked_project(module)
+    engine = connect(module)
+    objects, existing, orphan_names = read_engine(module, engine.api, project)
+    specs, waves, services = container_specs(module, project, existing, orphan_names)
+    results = converge(module, engine, project, objects, specs, waves)
+    report(module, project, objects, results, services, orphan_names)
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the ``compose`` module asks of the engine, decided without it (pure code).
 
-* :func:`container_items` turns a :class:`reader.Project` into the items of the bulk containers engine
+* :func:`container_items` turns a :class:`translate.Project` into the items of the bulk containers engine
   (the ``containers`` module's items) and the waves that honour ``depends_on``;
 * :func:`network_desired` / :func:`volume_desired` give the settings of the project's networks and volumes
   in the form of the ``network`` and ``volume`` modules' pure helpers, and :func:`object_plan` what to do
@@ -16,7 +16,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks as network_spec
-from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import LABEL, ComposeError
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import LABEL
 
 CONTAINER_STATES = {"present": "started", "stopped": "stopped", "restarted": "restarted", "absent": "absent"}
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dockyard.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The compose reader: Compose files -> this collection's container options (pure code).
+"""The compose reader: Compose files -> checked, normalised and merged documents (pure code).
 
 Steps, each raising :class:`ComposeError` naming the key path (``services.web.ports[0]: ...``):
 
@@ -15,9 +15,12 @@ Steps, each raising :class:`ComposeError` naming the key path (``services.web.po
    and skipped; ``version`` is ignored) and every value whose type does not fit its key (:data:`SERVICE_SHAPE`);
 4. :func:`normalize_service` gives each service one form (environment, labels, extra_hosts, sysctls as
    maps; networks and depends_on as maps; volumes and ports in long form);
-5. :func:`merge` lays later files over earlier ones (see its docstring for the rules);
-6. :func:`load_project` checks references (networks, volumes, depends_on) and turns each service into
-   the options of ``dockyard.docker.container`` (:func:`container_options`).
+5. :func:`merge` lays later files over earlier ones (see its docstring for the rules).
+
+:func:`load_documents` runs steps 1-4 on each file (or the definition); the standalone host's rules are this
+file's, a stack passes the swarm's (:mod:`.stack`). :mod:`.translate` merges the documents and turns them into
+container options. :func:`is_extension`, :func:`refuse_unknown`, :func:`string_list` and :func:`string_map` are
+the key checks and value forms both translations use.
 
 Reading files is done through a ``read(path) -> text`` callable, so nothing here touches the host.
 """
@@ -27,13 +30,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import hashlib
-import json
 import math
-import os
-import posixpath
 import re
-import shlex
 
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing import forms
@@ -70,11 +68,7 @@ VOLUME_MOUNT_KEYS = ("type", "source", "target", "read_only", "volume", "bind", 
 DEPLOY_KEYS = ("resources", "replicas")
 RESOURCE_LIMIT_KEYS = ("cpus", "memory", "pids")
 RESOURCE_RESERVATION_KEYS = ("memory",)
-RESTART_VALUES = ("no", "always", "on-failure", "on-failure:N", "unless-stopped")
-
-PROJECT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SERVICE_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-LABEL = "com.docker.compose."
 
 
 # --------------------------------------------------------------------------- YAML and interpolation
@@ -370,7 +364,7 @@ def check_shape(value, expected, path):
     if kind == "mapping" and fields is not None:
         for key, item in value.items():
             field = fields.get(key, fields.get("*"))
-            if field is not None and not _is_extension(key):
+            if field is not None and not is_extension(key):
                 check_shape(item, field, _join(path, key))
 
 
@@ -431,15 +425,18 @@ DOCUMENT_SHAPE = shape("mapping", fields={
 # --------------------------------------------------------------------------- key checks
 
 
-def _is_extension(key):
+def is_extension(key):
+    """Whether ``key`` is an ``x-*`` extension, which every check skips."""
     return isinstance(key, str) and key.startswith("x-")
 
 
-def _refuse_unknown(mapping, accepted, path, hint=""):
+def refuse_unknown(mapping, accepted, path, hint=""):
+    """Refuse ``mapping`` unless it is a mapping whose keys are all ``accepted`` (or extensions); the error names
+    the key's path, adds ``hint`` and lists the accepted keys."""
     if not isinstance(mapping, dict):
         raise ComposeError("%s must be a mapping with keys %s, got %r" % (path, ", ".join(accepted), mapping))
     for key in mapping:
-        if _is_extension(key) or key in accepted:
+        if is_extension(key) or key in accepted:
             continue
         raise ComposeError("%s: not supported%s. Supported keys here: %s"
                            % (_join(path, key), hint, ", ".join(accepted)))
@@ -448,7 +445,7 @@ def _refuse_unknown(mapping, accepted, path, hint=""):
 def check_keys(data, source):
     """Refuse every key we do not read, naming its path."""
     for key in data:
-        if _is_extension(key) or key in TOP_LEVEL:
+        if is_extension(key) or key in TOP_LEVEL:
             continue
         raise ComposeError("%s: %s: not supported by the compose module (a standalone host). Supported top-level "
                            "keys: %s and x-* extensions" % (source, key, ", ".join(TOP_LEVEL)))
@@ -462,46 +459,46 @@ def check_keys(data, source):
             service = {}
         if not isinstance(service, dict):
             raise ComposeError("%s must be a mapping of settings, got %r" % (path, service))
-        _refuse_unknown(service, SERVICE_KEYS, path, " (the compose module runs existing images; build them "
+        refuse_unknown(service, SERVICE_KEYS, path, " (the compose module runs existing images; build them "
                         "with dockyard.docker.image)" if "build" in service else "")
         check_shape(service, SERVICE_SHAPE, path)
         if isinstance(service.get("healthcheck"), dict):
-            _refuse_unknown(service["healthcheck"], HEALTHCHECK_KEYS, path + ".healthcheck")
+            refuse_unknown(service["healthcheck"], HEALTHCHECK_KEYS, path + ".healthcheck")
         if isinstance(service.get("logging"), dict):
-            _refuse_unknown(service["logging"], LOGGING_KEYS, path + ".logging")
+            refuse_unknown(service["logging"], LOGGING_KEYS, path + ".logging")
         if service.get("deploy") is not None:
             _check_deploy(service["deploy"], path + ".deploy")
         if isinstance(service.get("networks"), dict):
             for net, settings in service["networks"].items():
                 if settings is not None:
-                    _refuse_unknown(settings, SERVICE_NETWORK_KEYS, "%s.networks.%s" % (path, net))
+                    refuse_unknown(settings, SERVICE_NETWORK_KEYS, "%s.networks.%s" % (path, net))
         if isinstance(service.get("depends_on"), dict):
             for dep, settings in service["depends_on"].items():
                 if settings is not None:
-                    _refuse_unknown(settings, DEPENDS_KEYS, "%s.depends_on.%s" % (path, dep))
+                    refuse_unknown(settings, DEPENDS_KEYS, "%s.depends_on.%s" % (path, dep))
     for section, accepted in (("networks", NETWORK_KEYS), ("volumes", VOLUME_KEYS)):
         objects = {} if data.get(section) is None else data[section]
         if not isinstance(objects, dict):
             raise ComposeError("%s must be a mapping of name to settings" % section)
         for name, settings in objects.items():
             if settings is not None:
-                _refuse_unknown(settings, accepted, "%s.%s" % (section, name))
+                refuse_unknown(settings, accepted, "%s.%s" % (section, name))
                 check_shape(settings, OBJECT_SHAPE, "%s.%s" % (section, name))
 
 
 def _check_deploy(deploy, path):
     hint = " on a standalone host (deploy settings other than resources belong to a swarm stack)"
-    _refuse_unknown(deploy, DEPLOY_KEYS, path, hint)
+    refuse_unknown(deploy, DEPLOY_KEYS, path, hint)
     replicas = deploy.get("replicas")
     if replicas is not None and replicas != 1:
         raise ComposeError("%s.replicas: %r is not supported: the compose module runs one container per service "
                            "(replicas: 1)" % (path, replicas))
     resources = deploy.get("resources") or {}
-    _refuse_unknown(resources, ("limits", "reservations"), path + ".resources")
+    refuse_unknown(resources, ("limits", "reservations"), path + ".resources")
     if resources.get("limits") is not None:
-        _refuse_unknown(resources["limits"], RESOURCE_LIMIT_KEYS, path + ".resources.limits")
+        refuse_unknown(resources["limits"], RESOURCE_LIMIT_KEYS, path + ".resources.limits")
     if resources.get("reservations") is not None:
-        _refuse_unknown(resources["reservations"], RESOURCE_RESERVATION_KEYS, path + ".resources.reservations",
+        refuse_unknown(resources["reservations"], RESOURCE_RESERVATION_KEYS, path + ".resources.reservations",
                         " on a standalone host (the engine reserves memory only)")
 
 
@@ -525,7 +522,8 @@ def _kv_list(value, path, separator="="):
     raise ComposeError("%s must be a list of KEY%sVALUE or a mapping, got %r" % (path, separator, value))
 
 
-def _string_list(value, path):
+def string_list(value, path):
+    """A string or a list of scalars -> a list of strings (``None`` -> ``[]``)."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -535,11 +533,20 @@ def _string_list(value, path):
     return [str(item) for item in value]
 
 
+def string_map(value, path):
+    """``["A=1"]`` or ``{A: 1}`` (labels, driver_opts, logging options) -> ``{str: str}``; a value that is not
+    text fails naming ``path``."""
+    try:
+        return values.string_map(_kv_list(value, path), path) or {}
+    except SpecError as exc:
+        raise ComposeError(str(exc))
+
+
 def _extra_hosts(value, path):
     if isinstance(value, dict):
         return dict((str(k), str(v)) for k, v in value.items())
     out = {}
-    for index, item in enumerate(_string_list(value, path)):
+    for index, item in enumerate(string_list(value, path)):
         match = re.match(r"^([^:=\s]+)[:=](.+)$", item)
         if not match:
             raise ComposeError("%s[%d]: %r is not HOST:IP or HOST=IP" % (path, index, item))
@@ -550,7 +557,7 @@ def _extra_hosts(value, path):
 
 def _port_long(item, path):
     if isinstance(item, dict):
-        _refuse_unknown(item, PORT_KEYS, path)
+        refuse_unknown(item, PORT_KEYS, path)
         if item.get("target") is None:
             raise ComposeError("%s.target is required (the container port)" % path)
         if item.get("mode") not in (None, "host", "ingress"):
@@ -602,7 +609,7 @@ def _volume_long(item, path):
                     read_only="ro" in flags, short=True, mode=mode)
     if not isinstance(item, dict):
         raise ComposeError("%s: %r is not a volume: use a string or a mapping" % (path, item))
-    _refuse_unknown(item, VOLUME_MOUNT_KEYS, path)
+    refuse_unknown(item, VOLUME_MOUNT_KEYS, path)
     kind = item.get("type") or "volume"
     if kind not in ("volume", "bind", "tmpfs"):
         raise ComposeError("%s.type: %r is not supported; accepted values: volume, bind, tmpfs" % (path, kind))
@@ -615,14 +622,14 @@ def _volume_long(item, path):
     for key, accepted in (("volume", ("nocopy",)), ("bind", ("propagation", "create_host_path")),
                           ("tmpfs", ("size", "mode"))):
         if item.get(key) is not None:
-            _refuse_unknown(item[key], accepted, "%s.%s" % (path, key))
+            refuse_unknown(item[key], accepted, "%s.%s" % (path, key))
             out[key] = dict(item[key])
     return out
 
 
 def _depends(value, path):
     if isinstance(value, list):
-        return dict((str(name), dict(condition="service_started")) for name in _string_list(value, path))
+        return dict((str(name), dict(condition="service_started")) for name in string_list(value, path))
     if not isinstance(value, dict):
         raise ComposeError("%s must be a list of services or a mapping of service to {condition}" % path)
     out = {}
@@ -639,7 +646,7 @@ def _depends(value, path):
 
 def _service_networks(value, path):
     if isinstance(value, list):
-        return dict((name, {}) for name in _string_list(value, path))
+        return dict((name, {}) for name in string_list(value, path))
     if not isinstance(value, dict):
         raise ComposeError("%s must be a list of network names or a mapping" % path)
     return dict((str(name), dict(settings or {})) for name, settings in value.items())
@@ -669,7 +676,7 @@ def normalize_service(service, path):
     for key in ("dns", "dns_search", "dns_opt", "env_file", "tmpfs", "cap_add", "cap_drop", "security_opt",
                 "group_add", "expose"):
         if key in service:
-            service[key] = _string_list(service[key], "%s.%s" % (path, key))
+            service[key] = string_list(service[key], "%s.%s" % (path, key))
     return service
 
 
@@ -744,56 +751,7 @@ def merge(documents):
     return result
 
 
-# --------------------------------------------------------------------------- the project
-
-
-class Project(object):
-    """A compose project ready to deploy: container options per service, networks and volumes."""
-
-    def __init__(self, name, services, networks, volumes, order, config_files, working_dir):
-        self.name = name
-        self.services = services          # {service: Service}
-        self.networks = networks          # {key: network definition}
-        self.volumes = volumes            # {key: volume definition}
-        self.order = order                # service names, dependencies first
-        self.config_files = config_files
-        self.working_dir = working_dir
-
-    def waves(self):
-        """Services grouped in waves: each wave depends only on services of earlier waves."""
-        level = {}
-        for name in self.order:
-            deps = self.services[name].depends_on
-            level[name] = 1 + max([level[d] for d in deps] or [-1])
-        waves = []
-        for name in self.order:
-            while len(waves) <= level[name]:
-                waves.append([])
-            waves[level[name]].append(name)
-        return waves
-
-
-class Service(object):
-    def __init__(self, name, options, depends_on, has_healthcheck, config_hash):
-        self.name = name
-        self.options = options
-        self.depends_on = depends_on
-        self.has_healthcheck = has_healthcheck
-        self.config_hash = config_hash
-
-
-def project_name(given, data, files):
-    """The project name: the option, else the file's top-level ``name``, else the first file's directory."""
-    name = given or data.get("name")
-    if not name and files:
-        name = posixpath.basename(posixpath.dirname(files[0]))
-    if not name:
-        raise ComposeError("project_name is required with definition (or give the definition a top-level name)")
-    text = str(name)
-    if not PROJECT_RE.match(text):
-        raise ComposeError("project name %r is not valid: lowercase letters, digits, _ and -, starting with a "
-                           "letter or digit" % text)
-    return text
+# --------------------------------------------------------------------------- documents
 
 
 def load_documents(files=None, definition=None, read=None, lookup=None, check=check_keys, normalize=normalize_service):
@@ -855,7 +813,7 @@ def prepare_document(source, data, lookup, check=check_keys, normalize=normalize
     """One parsed document: bounded, extensions dropped, interpolated, checked, its services normalised."""
     check_tree(data, source)
     with NamedErrors(source):
-        data = dict((k, v) for k, v in data.items() if not _is_extension(k))
+        data = dict((k, v) for k, v in data.items() if not is_extension(k))
         data = interpolate(data, lookup)
         check(data, source)
         services = data.get("services") or {}
@@ -870,390 +828,3 @@ def prepare_document(source, data, lookup, check=check_keys, normalize=normalize
 def sources_name(files):
     """How an error names the documents of a project once they are merged."""
     return ", ".join(files) if files else "definition"
-
-
-def load_project(files=None, definition=None, env=None, environ=None, read=None, name=None):
-    """The whole reader: files (paths, read through ``read``) or a definition -> :class:`Project`."""
-    lookup = make_lookup(env, environ)
-    files = list(files or [])
-    documents = load_documents(files, definition, read, lookup)
-    with NamedErrors(sources_name(files)):
-        return _project(documents, files, read, lookup, name)
-
-
-def _project(documents, files, read, lookup, name):
-    data = merge(documents)
-    project = project_name(name, data, files)
-    working_dir = posixpath.dirname(files[0]) if files else None
-    if not data["services"]:
-        raise ComposeError("services: the project defines no service")
-    networks = dict((key, _network(project, key, settings, "networks.%s" % key))
-                    for key, settings in data["networks"].items())
-    volumes = dict((key, _volume(project, key, settings, "volumes.%s" % key))
-                   for key, settings in data["volumes"].items())
-    used_networks, used_volumes = set(), set()
-    services = {}
-    for service_name, service in data["services"].items():
-        path = "services.%s" % service_name
-        if not SERVICE_RE.match(service_name):
-            raise ComposeError("%s: the service name may use [a-zA-Z0-9_.-], starting with a letter or digit" % path)
-        with NamedErrors(sources_name(files), path):
-            options, nets, vols = container_options(project, service_name, service, data, networks, volumes,
-                                                    working_dir, read, lookup, files)
-        used_networks.update(nets)
-        used_volumes.update(vols)
-        depends = dict((dep, settings["condition"]) for dep, settings in (service.get("depends_on") or {}).items())
-        mode = service.get("network_mode") or ""
-        if mode.startswith("service:"):
-            depends.setdefault(mode[len("service:"):], "service_started")
-        for dep in depends:
-            if dep not in data["services"]:
-                raise ComposeError("%s.depends_on.%s: no service %s in the project (services: %s)"
-                                   % (path, dep, dep, ", ".join(sorted(data["services"]))))
-        services[service_name] = Service(service_name, options, depends, bool(options.get("healthcheck")) and
-                                         options["healthcheck"].get("test") != ["NONE"], options["labels"][
-                                             LABEL + "config-hash"])
-    if "default" in used_networks and "default" not in networks:
-        networks["default"] = _network(project, "default", {}, "networks.default")
-    networks = dict((k, v) for k, v in networks.items() if k in used_networks)
-    volumes = dict((k, v) for k, v in volumes.items() if k in used_volumes)
-    order = _order(services)
-    return Project(project, services, networks, volumes, order, files, working_dir)
-
-
-def _order(services):
-    order, state = [], {}
-
-    def visit(name, trail):
-        if state.get(name) == "done":
-            return
-        if state.get(name) == "visiting":
-            raise ComposeError("services: depends_on forms a cycle: %s" % " -> ".join(trail + [name]))
-        state[name] = "visiting"
-        for dep in sorted(services[name].depends_on):
-            visit(dep, trail + [name])
-        state[name] = "done"
-        order.append(name)
-
-    for name in sorted(services):
-        visit(name, [])
-    return order
-
-
-def _labels(value, path):
-    try:
-        return values.string_map(_kv_list(value, path), path) or {}
-    except SpecError as exc:
-        raise ComposeError(str(exc))
-
-
-def _network(project, key, settings, path):
-    settings = dict(settings or {})
-    external = settings.get("external")
-    if isinstance(external, dict):
-        raise ComposeError("%s.external: use external: true and name: (the external.name form is not supported)"
-                           % path)
-    if external:
-        unexpected = sorted(k for k in settings if k not in ("external", "name") and not _is_extension(k))
-        if unexpected:
-            raise ComposeError("%s: an external network takes only name; remove %s" % (path, ", ".join(unexpected)))
-        return dict(key=key, name=str(settings.get("name") or key), external=True)
-    ipam = settings.get("ipam") or {}
-    _refuse_unknown(ipam, ("driver", "config"), path + ".ipam")
-    pools = ipam.get("config") or []
-    if not isinstance(pools, list) or len(pools) > 1:
-        raise ComposeError("%s.ipam.config: give at most one pool (subnet, gateway)" % path)
-    pool = pools[0] if pools else {}
-    _refuse_unknown(pool, ("subnet", "gateway"), path + ".ipam.config[0]")
-    labels = _labels(settings.get("labels"), path + ".labels")
-    labels.update({LABEL + "project": project, LABEL + "network": key})
-    return dict(key=key, name=str(settings.get("name") or "%s_%s" % (project, key)), external=False,
-                driver=str(settings.get("driver") or "bridge"),
-                driver_opts=_labels(settings.get("driver_opts"), path + ".driver_opts"),
-                attachable=settings.get("attachable"), internal=settings.get("internal"),
-                subnet=pool.get("subnet"), gateway=pool.get("gateway"), labels=labels)
-
-
-def _volume(project, key, settings, path):
-    settings = dict(settings or {})
-    external = settings.get("external")
-    if isinstance(external, dict):
-        raise ComposeError("%s.external: use external: true and name: (the external.name form is not supported)"
-                           % path)
-    if external:
-        unexpected = sorted(k for k in settings if k not in ("external", "name") and not _is_extension(k))
-        if unexpected:
-            raise ComposeError("%s: an external volume takes only name; remove %s" % (path, ", ".join(unexpected)))
-        return dict(key=key, name=str(settings.get("name") or key), external=True)
-    labels = _labels(settings.get("labels"), path + ".labels")
-    labels.update({LABEL + "project": project, LABEL + "volume": key})
-    return dict(key=key, name=str(settings.get("name") or "%s_%s" % (project, key)), external=False,
-                driver=str(settings.get("driver") or "local"),
-                driver_options=_labels(settings.get("driver_opts"), path + ".driver_opts"), labels=labels)
-
-
-def _restart(value, path):
-    if value is False:
-        value = "no"
-    text = str(value)
-    if text in ("no", "always", "unless-stopped", "on-failure") or re.match(r"^on-failure:[0-9]+$", text):
-        return text
-    raise ComposeError("%s: %r is not valid; accepted values: %s" % (path, value, ", ".join(RESTART_VALUES)))
-
-
-def _seconds(value, path):
-    try:
-        nanos = values.duration(value, path)
-    except SpecError as exc:
-        raise ComposeError(str(exc))
-    return int((nanos + 10 ** 9 - 1) // 10 ** 9)
-
-
-def _ulimits(value, path):
-    if not isinstance(value, dict):
-        raise ComposeError("%s must be a mapping: NAME: LIMIT or NAME: {soft, hard}" % path)
-    out = []
-    for name, limit in sorted(value.items()):
-        if isinstance(limit, dict):
-            _refuse_unknown(limit, ("soft", "hard"), "%s.%s" % (path, name))
-            if limit.get("soft") is None or limit.get("hard") is None:
-                raise ComposeError("%s.%s needs both soft and hard" % (path, name))
-            out.append("%s:%s:%s" % (name, limit["soft"], limit["hard"]))
-        elif isinstance(limit, int) and not isinstance(limit, bool):
-            out.append("%s:%d:%d" % (name, limit, limit))
-        else:
-            raise ComposeError("%s.%s: %r is not a limit: a number or {soft, hard}" % (path, name, limit))
-    return out
-
-
-def _devices(value, path):
-    if not isinstance(value, list):
-        raise ComposeError("%s must be a list" % path)
-    out = []
-    for index, item in enumerate(value):
-        if isinstance(item, dict):
-            _refuse_unknown(item, ("source", "target", "permissions"), "%s[%d]" % (path, index))
-            if not item.get("source"):
-                raise ComposeError("%s[%d].source is required" % (path, index))
-            text = str(item["source"]) + ":" + str(item.get("target") or item["source"])
-            if item.get("permissions"):
-                text += ":" + str(item["permissions"])
-            out.append(text)
-        else:
-            out.append(str(item))
-    return out
-
-
-def _host_path(source, working_dir, path):
-    if source.startswith("~"):
-        return source
-    if source.startswith("/"):
-        return posixpath.normpath(source)
-    if working_dir is None:
-        raise ComposeError("%s: the relative path %r needs files (it is relative to the compose file's directory); "
-                           "with definition give an absolute path" % (path, source))
-    return posixpath.normpath(posixpath.join(working_dir, source))
-
-
-def _mounts(project, service_name, mounts, declared, working_dir, used):
-    """Service volumes -> (``volumes`` strings, ``mounts`` dicts)."""
-    binds, long_form = [], []
-    for index, mount in enumerate(mounts):
-        path = "services.%s.volumes[%d]" % (service_name, index)
-        source = mount["source"]
-        if mount["type"] == "volume" and source:
-            if source not in declared:
-                raise ComposeError("%s: volume %s is not declared under the top-level volumes (declared: %s)"
-                                   % (path, source, ", ".join(sorted(declared)) or "none"))
-            used.add(source)
-            source = declared[source]["name"]
-        elif mount["type"] == "bind":
-            source = _host_path(source, working_dir, path)
-        if mount["short"]:
-            binds.append(":".join([p for p in (source, mount["target"], mount["mode"]) if p]))
-            continue
-        item = dict(type=mount["type"], target=mount["target"])
-        if source and mount["type"] != "tmpfs":
-            item["source"] = source
-        if mount["read_only"]:
-            item["read_only"] = True
-        if (mount.get("volume") or {}).get("nocopy"):
-            item["no_copy"] = True
-        if (mount.get("bind") or {}).get("propagation"):
-            item["propagation"] = mount["bind"]["propagation"]
-        if (mount.get("tmpfs") or {}).get("size") is not None:
-            item["tmpfs_size"] = str(mount["tmpfs"]["size"])
-        if (mount.get("tmpfs") or {}).get("mode") is not None:
-            item["tmpfs_mode"] = "%o" % mount["tmpfs"]["mode"] if isinstance(mount["tmpfs"]["mode"], int) \
-                else str(mount["tmpfs"]["mode"])
-        long_form.append(item)
-    return binds, long_form
-
-
-def _read_env_files(paths, working_dir, read, service_name):
-    env = {}
-    for index, name in enumerate(paths):
-        path = "services.%s.env_file[%d]" % (service_name, index)
-        full = _host_path(name, working_dir, path)
-        try:
-            text = read(os.path.expanduser(full))
-        except (IOError, OSError, TypeError, UnicodeDecodeError) as exc:
-            raise ComposeError("%s: %s cannot be read: %s" % (path, full, getattr(exc, "strerror", None) or exc))
-        try:
-            env.update(values.parse_env_file(text, full))
-        except SpecError as exc:
-            raise ComposeError("%s: %s" % (path, exc))
-    return env
-
-
-SIMPLE = {
-    # compose key -> container option, for values that pass through as they are
-    "user": "user", "working_dir": "working_dir", "hostname": "hostname", "domainname": "domainname",
-    "privileged": "privileged", "read_only": "read_only", "init": "init", "tty": "tty", "stdin_open": "interactive",
-    "stop_signal": "stop_signal", "dns": "dns_servers", "dns_search": "dns_search_domains", "dns_opt": "dns_opts",
-    "cap_add": "capabilities", "cap_drop": "cap_drop", "tmpfs": "tmpfs", "security_opt": "security_opts",
-    "group_add": "groups", "expose": "exposed_ports", "mem_limit": "memory", "mem_reservation": "memory_reservation",
-    "cpus": "cpus", "pids_limit": "pids_limit", "shm_size": "shm_size", "extra_hosts": "etc_hosts",
-}
-PULL_POLICIES = {"always": "always", "never": "never", "missing": "missing", "if_not_present": "missing"}
-
-
-def container_options(project, service_name, service, data, networks, volumes, working_dir, read, lookup,
-                      files):
-    """One service -> (options of ``dockyard.docker.container``, network keys used, volume keys used)."""
-    path = "services.%s" % service_name
-    opts = {}
-    if not service.get("image"):
-        raise ComposeError("%s.image is required (build is not supported: build the image with "
-                           "dockyard.docker.image and name it here)" % path)
-    opts["image"] = str(service["image"])
-    opts["name"] = str(service.get("container_name") or "%s-%s-1" % (project, service_name))
-    for key in ("command", "entrypoint"):
-        if service.get(key) is not None:
-            value = service[key]
-            if isinstance(value, str):
-                try:
-                    value = shlex.split(value)
-                except ValueError as exc:
-                    raise ComposeError("%s.%s: %r cannot be split into arguments: %s" % (path, key, value, exc))
-            opts[key] = [str(v) for v in _string_list(value, "%s.%s" % (path, key))]
-    for key, option in SIMPLE.items():
-        if service.get(key) is not None:
-            opts[option] = service[key]
-    env = _read_env_files(service.get("env_file") or [], working_dir, read, service_name)
-    for key, val in (service.get("environment") or {}).items():
-        if val is None:
-            val = lookup(key)
-            if val is None:
-                continue
-        env[key] = "" if val is None else (str(val).lower() if isinstance(val, bool) else str(val))
-    if env or "environment" in service:
-        opts["env"] = env
-    if service.get("sysctls"):
-        opts["sysctls"] = dict((k, str(v)) for k, v in service["sysctls"].items())
-    if service.get("ports"):
-        opts["published_ports"] = list(service["ports"])
-    if service.get("restart") is not None:
-        opts["restart_policy"] = _restart(service["restart"], path + ".restart")
-    if service.get("healthcheck") is not None:
-        check = dict(service["healthcheck"])
-        opts["healthcheck"] = dict((k, v) for k, v in check.items() if v is not None)
-    if service.get("logging"):
-        if service["logging"].get("driver"):
-            opts["log_driver"] = str(service["logging"]["driver"])
-        if service["logging"].get("options"):
-            if "log_driver" not in opts:
-                raise ComposeError("%s.logging.options needs logging.driver" % path)
-            opts["log_options"] = _labels(service["logging"]["options"], path + ".logging.options")
-    if service.get("stop_grace_period") is not None:
-        opts["stop_timeout"] = _seconds(service["stop_grace_period"], path + ".stop_grace_period")
-    if service.get("ulimits") is not None:
-        opts["ulimits"] = _ulimits(service["ulimits"], path + ".ulimits")
-    if service.get("devices") is not None:
-        opts["devices"] = _devices(service["devices"], path + ".devices")
-    if service.get("pull_policy") is not None:
-        if service["pull_policy"] not in PULL_POLICIES:
-            raise ComposeError("%s.pull_policy: %r is not supported; accepted values: %s"
-                               % (path, service["pull_policy"], ", ".join(sorted(PULL_POLICIES))))
-        opts["pull"] = PULL_POLICIES[service["pull_policy"]]
-    resources = (service.get("deploy") or {}).get("resources") or {}
-    limits, reservations = resources.get("limits") or {}, resources.get("reservations") or {}
-    for key, option in (("memory", "memory"), ("cpus", "cpus"), ("pids", "pids_limit")):
-        if limits.get(key) is not None:
-            opts[option] = limits[key]
-    if reservations.get("memory") is not None:
-        opts["memory_reservation"] = reservations["memory"]
-    if isinstance(opts.get("cpus"), str):
-        try:
-            opts["cpus"] = float(opts["cpus"])
-        except ValueError:
-            raise ComposeError("%s: cpus %r is not a number" % (path, opts["cpus"]))
-    used_volumes = set()
-    binds, mounts = _mounts(project, service_name, service.get("volumes") or [], volumes, working_dir, used_volumes)
-    if binds:
-        opts["volumes"] = binds
-    if mounts:
-        opts["mounts"] = mounts
-    used_networks = set()
-    mode = service.get("network_mode")
-    if mode is not None and service.get("networks"):
-        raise ComposeError("%s: network_mode and networks cannot be used together" % path)
-    if mode is not None:
-        mode = str(mode)
-        if mode.startswith("service:"):
-            other = mode[len("service:"):]
-            if other not in data["services"]:
-                raise ComposeError("%s.network_mode: no service %s in the project" % (path, other))
-            mode = "container:" + str(data["services"][other].get("container_name") or
-                                      "%s-%s-1" % (project, other))
-        opts["network_mode"] = mode
-    else:
-        attached = service.get("networks") or {"default": {}}
-        opts["networks"] = []
-        for key in sorted(attached):
-            settings = attached[key] or {}
-            if key not in networks and key != "default":
-                raise ComposeError("%s.networks.%s: network %s is not declared under the top-level networks "
-                                   "(declared: %s)" % (path, key, key, ", ".join(sorted(networks)) or "none"))
-            used_networks.add(key)
-            name = networks[key]["name"] if key in networks else "%s_default" % project
-            extra = _string_list(settings.get("aliases"), "%s.networks.%s.aliases" % (path, key))
-            aliases = [service_name] + [str(a) for a in extra if str(a) != service_name]
-            entry = dict(name=name, aliases=aliases)
-            if settings.get("ipv4_address"):
-                entry["ipv4_address"] = str(settings["ipv4_address"])
-            opts["networks"].append(entry)
-    labels = _labels(service.get("labels"), path + ".labels")
-    opts["labels"] = labels
-    config_hash = hashlib.sha256(json.dumps(opts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
-    labels.update({
-        LABEL + "project": project,
-        LABEL + "service": service_name,
-        LABEL + "container-number": "1",
-        LABEL + "oneoff": "False",
-        LABEL + "config-hash": config_hash,
-    })
-    if files:
-        labels[LABEL + "project.config_files"] = ",".join(files)
-        labels[LABEL + "project.working_dir"] = working_dir
-    _validate(opts, path)
-    return opts, used_networks, used_volumes
-
-
-OPTION_TO_KEY = dict((option, key) for key, option in SIMPLE.items())
-OPTION_TO_KEY.update({"published_ports": "ports", "restart_policy": "restart", "stop_timeout": "stop_grace_period",
-                      "env": "environment", "log_driver": "logging.driver", "log_options": "logging.options",
-                      "mounts": "volumes", "volumes": "volumes", "networks": "networks", "name": "container_name"})
-
-
-def _validate(opts, path):
-    """Parse the options as ``container`` does, so a bad value fails here with the compose path."""
-    from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import parse_spec
-
-    try:
-        parse_spec(dict(opts))
-    except SpecError as exc:
-        message = str(exc)
-        option = message.split(" ", 1)[0].split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
-        key = OPTION_TO_KEY.get(option, option)
-        raise ComposeError("%s.%s: %s" % (path, key, message))

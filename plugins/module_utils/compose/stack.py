@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Compose files -> a Swarm stack: what ``docker stack deploy`` would create (pure code).
 
-The compose reader (:mod:`.reader`) does the parsing, interpolation and merging; this file has the swarm's
+The compose reader (:mod:`.reader`) does the parsing, interpolation and merging, and host paths, env files
+and ulimits are read as the compose translation (:mod:`.translate`) reads them; this file has the swarm's
 rules: which keys a stack accepts, which Docker itself ignores (with a warning, as the CLI prints), and how
 each service becomes the options of ``dockyard.docker.swarm_service``. Names and labels are the CLI's, so
 ``docker stack ls / services / ps / rm`` see a stack deployed here, and a stack the CLI deployed compares equal:
@@ -24,7 +25,7 @@ import posixpath
 import re
 
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
-from ansible_collections.dockyard.docker.plugins.module_utils.compose import reader
+from ansible_collections.dockyard.docker.plugins.module_utils.compose import reader, translate
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import options as service_options
 
@@ -81,7 +82,7 @@ class Stack(object):
 def check_keys(data, source):
     """The swarm's accepted keys; everything else fails naming its path."""
     for key in data:
-        if not reader._is_extension(key) and key not in TOP_LEVEL:
+        if not reader.is_extension(key) and key not in TOP_LEVEL:
             raise ComposeError("%s: %s: not supported by a stack. Supported top-level keys: %s and x-* extensions"
                                % (source, key, ", ".join(TOP_LEVEL)))
     reader.check_shape(data, reader.DOCUMENT_SHAPE, "")
@@ -95,17 +96,17 @@ def check_keys(data, source):
             raise ComposeError("%s must be a mapping of settings, got %r" % (path, service))
         hint = " (a stack runs existing images: build and push them with dockyard.docker.image)" \
             if "build" in service else ""
-        reader._refuse_unknown(service, SERVICE_KEYS + IGNORED_KEYS, path, hint)
+        reader.refuse_unknown(service, SERVICE_KEYS + IGNORED_KEYS, path, hint)
         reader.check_shape(service, reader.SERVICE_SHAPE, path)
         for key, accepted in (("healthcheck", reader.HEALTHCHECK_KEYS), ("logging", reader.LOGGING_KEYS)):
             if isinstance(service.get(key), dict):
-                reader._refuse_unknown(service[key], accepted, "%s.%s" % (path, key))
+                reader.refuse_unknown(service[key], accepted, "%s.%s" % (path, key))
         if service.get("deploy") is not None:
             _check_deploy(service["deploy"], path + ".deploy")
         if isinstance(service.get("networks"), dict):
             for net, settings in service["networks"].items():
                 if settings is not None:
-                    reader._refuse_unknown(settings, SERVICE_NETWORK_KEYS, "%s.networks.%s" % (path, net))
+                    reader.refuse_unknown(settings, SERVICE_NETWORK_KEYS, "%s.networks.%s" % (path, net))
     for section, accepted in (("networks", NETWORK_KEYS), ("volumes", VOLUME_KEYS), ("secrets", OBJECT_KEYS),
                               ("configs", OBJECT_KEYS)):
         objects = {} if data.get(section) is None else data[section]
@@ -113,21 +114,21 @@ def check_keys(data, source):
             raise ComposeError("%s must be a mapping of name to settings" % section)
         for name, settings in objects.items():
             if settings is not None:
-                reader._refuse_unknown(settings, accepted, "%s.%s" % (section, name))
+                reader.refuse_unknown(settings, accepted, "%s.%s" % (section, name))
                 reader.check_shape(settings, reader.OBJECT_SHAPE, "%s.%s" % (section, name))
 
 
 def _check_deploy(deploy, path):
-    reader._refuse_unknown(deploy, DEPLOY_KEYS, path)
+    reader.refuse_unknown(deploy, DEPLOY_KEYS, path)
     for key, accepted in (("placement", PLACEMENT_KEYS), ("update_config", UPDATE_KEYS),
                           ("rollback_config", UPDATE_KEYS), ("restart_policy", RESTART_KEYS),
                           ("resources", ("limits", "reservations"))):
         if deploy.get(key) is not None:
-            reader._refuse_unknown(deploy[key], accepted, "%s.%s" % (path, key))
+            reader.refuse_unknown(deploy[key], accepted, "%s.%s" % (path, key))
     resources = deploy.get("resources") or {}
     for key in ("limits", "reservations"):
         if resources.get(key) is not None:
-            reader._refuse_unknown(resources[key], RESOURCE_KEYS, "%s.resources.%s" % (path, key))
+            reader.refuse_unknown(resources[key], RESOURCE_KEYS, "%s.resources.%s" % (path, key))
 
 
 def normalize_service(service, path):
@@ -167,7 +168,7 @@ def _range(text, path, what):
 def _ports(path, item):
     """One compose port (short or long syntax) -> publish items of swarm_service."""
     if isinstance(item, dict):
-        reader._refuse_unknown(item, PORT_KEYS, path)
+        reader.refuse_unknown(item, PORT_KEYS, path)
         if item.get("target") is None:
             raise ComposeError("%s.target is required (the port inside the task)" % path)
         mode = item.get("mode") or "ingress"
@@ -205,7 +206,7 @@ def _scoped(stack, key, settings):
 
 def _object(stack, key, settings, path, kind, working_dir):
     settings = dict(settings or {})
-    labels = reader._labels(settings.get("labels"), path + ".labels")
+    labels = reader.string_map(settings.get("labels"), path + ".labels")
     if settings.get("external"):
         if isinstance(settings["external"], dict):
             raise ComposeError("%s.external: use external: true and name: (the external.name form is not "
@@ -216,29 +217,29 @@ def _object(stack, key, settings, path, kind, working_dir):
             raise ComposeError("%s: give file: (the content, a path on the managed host) or external: true" % path)
         labels[NAMESPACE] = stack
         return dict(key=key, name=_scoped(stack, key, settings), external=False, labels=labels,
-                    file=reader._host_path(str(settings["file"]), working_dir, path + ".file"))
+                    file=translate.host_path(str(settings["file"]), working_dir, path + ".file"))
     if kind == "network":
         driver = str(settings.get("driver") or "overlay")
         if driver != "overlay":
             raise ComposeError("%s.driver: %r cannot span a swarm; a stack's networks use driver overlay (or name "
                                "an existing network with external: true)" % (path, driver))
         ipam = settings.get("ipam") or {}
-        reader._refuse_unknown(ipam, ("driver", "config"), path + ".ipam")
+        reader.refuse_unknown(ipam, ("driver", "config"), path + ".ipam")
         pools = ipam.get("config") or []
         if not isinstance(pools, list):
             raise ComposeError("%s.ipam.config must be a list of {subnet, gateway}" % path)
         for index, pool in enumerate(pools):
-            reader._refuse_unknown(pool, ("subnet", "gateway"), "%s.ipam.config[%d]" % (path, index))
+            reader.refuse_unknown(pool, ("subnet", "gateway"), "%s.ipam.config[%d]" % (path, index))
         labels[NAMESPACE] = stack
         return dict(key=key, name=_scoped(stack, key, settings), external=False, driver=driver,
-                    driver_opts=reader._labels(settings.get("driver_opts"), path + ".driver_opts"),
+                    driver_opts=reader.string_map(settings.get("driver_opts"), path + ".driver_opts"),
                     attachable=bool(settings.get("attachable")), internal=bool(settings.get("internal")),
                     ipam=dict(driver=ipam.get("driver"), config=[dict(p) for p in pools]), labels=labels)
     # volume: created by the engine on the node that runs the task; the mount carries its settings
     labels[NAMESPACE] = stack
     return dict(key=key, name=_scoped(stack, key, settings), external=False, labels=labels,
                 driver=settings.get("driver"),
-                driver_opts=reader._labels(settings.get("driver_opts"), path + ".driver_opts"))
+                driver_opts=reader.string_map(settings.get("driver_opts"), path + ".driver_opts"))
 
 
 def _references(kind, refs, declared, path):
@@ -251,7 +252,7 @@ def _references(kind, refs, declared, path):
         if not isinstance(ref, dict):
             raise ComposeError("%s: %r is not a %s reference: a name or {source, target, uid, gid, mode}"
                                % (where, ref, kind))
-        reader._refuse_unknown(ref, REFERENCE_KEYS, where)
+        reader.refuse_unknown(ref, REFERENCE_KEYS, where)
         source = ref.get("source")
         if source not in declared:
             raise ComposeError("%s: %s %r is not declared under the top-level %ss (declared: %s)"
@@ -287,7 +288,7 @@ def _mounts(mounts, volumes, working_dir, path):
                     item["driver"] = volume["driver"]
                     item["driver_opts"] = volume["driver_opts"]
         elif mount["type"] == "bind":
-            item["source"] = reader._host_path(source, working_dir, where)
+            item["source"] = translate.host_path(source, working_dir, where)
             if (mount.get("bind") or {}).get("propagation"):
                 raise ComposeError("%s.bind.propagation: not supported by a swarm service mount" % where)
         tmpfs = mount.get("tmpfs") or {}
@@ -332,7 +333,7 @@ def _deploy(deploy, params, path):
     if placement:
         out = {}
         if placement.get("constraints") is not None:
-            out["constraints"] = reader._string_list(placement["constraints"], path + ".placement.constraints")
+            out["constraints"] = reader.string_list(placement["constraints"], path + ".placement.constraints")
         if placement.get("preferences") is not None:
             out["preferences"] = [dict(p) for p in placement["preferences"]]
         if placement.get("max_replicas_per_node") is not None:
@@ -345,7 +346,7 @@ def _deploy(deploy, params, path):
     resources = deploy.get("resources")
     if resources:
         params["resources"] = dict((k, dict(v)) for k, v in resources.items() if v)
-    return reader._labels(deploy.get("labels"), path + ".labels")
+    return reader.string_map(deploy.get("labels"), path + ".labels")
 
 
 # compose key -> swarm_service option, for values that pass through as they are (the option table says which).
@@ -371,7 +372,7 @@ def service_options(stack, key, service, networks, volumes, secrets, configs, wo
     for compose_key, option in SIMPLE.items():
         if service.get(compose_key) is not None:
             params[option] = service[compose_key]
-    env = reader._read_env_files(service.get("env_file") or [], working_dir, read, key)
+    env = translate.read_env_files(service.get("env_file") or [], working_dir, read, key)
     for name, val in (service.get("environment") or {}).items():
         if val is None:
             val = lookup(name)
@@ -385,7 +386,7 @@ def service_options(stack, key, service, networks, volumes, secrets, configs, wo
     if service.get("sysctls"):
         params["sysctls"] = dict((k, str(v)) for k, v in service["sysctls"].items())
     if service.get("ulimits") is not None:
-        params["ulimits"] = reader._ulimits(service["ulimits"], path + ".ulimits")
+        params["ulimits"] = translate.ulimits(service["ulimits"], path + ".ulimits")
     if service.get("healthcheck") is not None:
         params["healthcheck"] = _healthcheck(service["healthcheck"])
     logging = service.get("logging")
@@ -393,7 +394,7 @@ def service_options(stack, key, service, networks, volumes, secrets, configs, wo
         if logging.get("options") and not logging.get("driver"):
             raise ComposeError("%s.logging.options needs logging.driver" % path)
         params["logging"] = dict(driver=logging.get("driver"),
-                                 options=reader._labels(logging.get("options"), path + ".logging.options"))
+                                 options=reader.string_map(logging.get("options"), path + ".logging.options"))
     if service.get("ports"):
         params["publish"] = list(service["ports"])
     mounts = _mounts(service.get("volumes"), volumes, working_dir, path + ".volumes")
@@ -411,13 +412,13 @@ def service_options(stack, key, service, networks, volumes, secrets, configs, wo
         if settings.get("ipv4_address"):
             warnings.append("%s.networks.%s.ipv4_address: ignored by a swarm stack (as docker stack deploy "
                             "ignores it)" % (path, net))
-        aliases = reader._string_list(settings.get("aliases"), "%s.networks.%s.aliases" % (path, net))
+        aliases = reader.string_list(settings.get("aliases"), "%s.networks.%s.aliases" % (path, net))
         params["networks"].append(dict(name=networks[net]["name"], aliases=aliases + [key]))
     labels = _deploy(service.get("deploy"), params, path + ".deploy")
     params.setdefault("endpoint_mode", "vip")  # the CLI always writes the endpoint mode
     labels.update({NAMESPACE: stack, IMAGE_LABEL: image})
     params["labels"] = labels
-    container_labels = reader._labels(service.get("labels"), path + ".labels")
+    container_labels = reader.string_map(service.get("labels"), path + ".labels")
     container_labels[NAMESPACE] = stack
     params["container_labels"] = container_labels
     return params, warnings

@@ -10,7 +10,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import reader
-from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError, load_project
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import load_project
 
 IMG = "dockyard-lab/app:latest"
 

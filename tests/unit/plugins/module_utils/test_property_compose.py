@@ -20,7 +20,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ansible_collections.dockyard.docker.plugins.module_utils.compose import reader, stack
+from ansible_collections.dockyard.docker.plugins.module_utils.compose import reader, stack, translate
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
 
 IMG = "dockyard-lab/app:latest"
@@ -39,7 +39,7 @@ LAUGHS = "\n".join(["x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"
 
 
 def read_project(text, path=FILE):
-    return reader.load_project(files=[path], read=lambda _path: text, environ={}, name="p")
+    return translate.load_project(files=[path], read=lambda _path: text, environ={}, name="p")
 
 
 def read_stack(text, path=FILE):
@@ -142,7 +142,7 @@ def test_deep_inline_definitions_are_refused(depth):
     for _level in range(depth):
         value = {"k": value}
     definition = {"services": {"web": {"image": IMG, "labels": value}}}
-    message = outcome(reader.load_project, None, definition, None, {}, None, "p")
+    message = outcome(translate.load_project, None, definition, None, {}, None, "p")
     assert message.startswith("definition: refused: services.web.labels"), message
     message = outcome(stack.load_stack, "s", [definition], None, {})
     assert message.startswith("compose[0]: refused: services.web.labels"), message
@@ -150,7 +150,7 @@ def test_deep_inline_definitions_are_refused(depth):
 
 def test_a_wide_inline_definition_is_refused():
     definition = {"services": {"web": {"image": IMG, "labels": dict(("k%d" % i, "v") for i in range(60000))}}}
-    message = outcome(reader.load_project, None, definition, None, {}, None, "p")
+    message = outcome(translate.load_project, None, definition, None, {}, None, "p")
     assert message.startswith("definition: refused: more than 50000 values"), message
 
 
@@ -159,14 +159,14 @@ def test_a_wide_inline_definition_is_refused():
 def test_deep_interpolation_is_refused(depth):
     value = "${A:-" * depth + "x" + "}" * depth
     definition = {"services": {"web": {"image": IMG, "hostname": value}}}
-    message = outcome(reader.load_project, None, definition, None, {}, None, "p")
+    message = outcome(translate.load_project, None, definition, None, {}, None, "p")
     assert message is not None and message.startswith("definition: services.web.hostname: variables are nested"), \
         message
 
 
 def test_interpolation_within_the_bound_still_works():
     value = "${A:-" * reader.MAX_INTERPOLATION_DEPTH + "deep" + "}" * reader.MAX_INTERPOLATION_DEPTH
-    project = reader.load_project(definition={"services": {"web": {"image": IMG, "hostname": value}}}, environ={},
+    project = translate.load_project(definition={"services": {"web": {"image": IMG, "hostname": value}}}, environ={},
                                   name="p")
     assert project.services["web"].options["hostname"] == "deep"
 
@@ -201,7 +201,7 @@ def names_the_key(message, source, key):
 @given(key=st.sampled_from(STANDALONE_KEYS), value=HOSTILE)
 def test_a_hostile_value_at_any_service_key(key, value):
     definition = {"services": {"web": {"image": IMG, key: value}}}
-    message = outcome(reader.load_project, None, definition, None, {}, None, "p")
+    message = outcome(translate.load_project, None, definition, None, {}, None, "p")
     if message is not None:
         names_the_key(message, "definition", key)
     try:
@@ -226,7 +226,7 @@ def test_a_hostile_value_at_any_stack_service_key(key, value):
 @given(section=st.sampled_from(["networks", "volumes"]), value=HOSTILE)
 def test_a_hostile_value_in_a_top_level_section(section, value):
     definition = {"services": {"web": {"image": IMG}}, section: {"obj": value}}
-    message = outcome(reader.load_project, None, definition, None, {}, None, "p")
+    message = outcome(translate.load_project, None, definition, None, {}, None, "p")
     assert message is None or message.startswith("definition: "), message
     message = outcome(stack.load_stack, "s", [definition], None, {})
     assert message is None or message.startswith("compose[0]: "), message
@@ -241,7 +241,7 @@ def test_keys_that_are_not_strings_are_refused_with_their_path(key, where):
     target = {"top": definition, "services": definition["services"], "service": service,
               "labels": service["labels"], "healthcheck": service["healthcheck"]}[where]
     target[key] = "x"
-    message = outcome(reader.load_project, None, definition, None, {}, None, "p")
+    message = outcome(translate.load_project, None, definition, None, {}, None, "p")
     assert message is not None and message.startswith("definition: "), message
     assert "every key must be a string" in message, message
     path = {"top": "the top level", "services": "services", "service": "services.web",
@@ -264,7 +264,7 @@ def test_keys_that_are_not_strings_are_refused_with_their_path(key, where):
 ])
 def test_the_reported_documents(settings_, fragment):
     definition = {"services": {"web": dict({"image": IMG}, **settings_)}}
-    message = outcome(reader.load_project, None, definition, None, {}, None, "p")
+    message = outcome(translate.load_project, None, definition, None, {}, None, "p")
     assert message is not None and message.startswith("definition: ") and fragment in message, message
 
 
@@ -284,9 +284,9 @@ def test_an_env_file_error_names_the_file_and_line_not_the_content():
     files = {FILE: "services:\n  web:\n    image: %s\n    env_file: web.env\n" % IMG,
              "/srv/p/web.env": "A=1\n-----BEGIN OPENSSH PRIVATE KEY-----\n"}
     with pytest.raises(ComposeError) as exc:
-        reader.load_project(files=[FILE], read=lambda path: files[path], environ={}, name="p")
+        translate.load_project(files=[FILE], read=lambda path: files[path], environ={}, name="p")
     assert str(exc.value) == (FILE + ": services.web.env_file[0]: /srv/p/web.env line 2 is not KEY=VALUE (the line "
                               "is not shown: it may hold a secret)")
     files["/srv/p/web.env"] = "export A=1\nB='two'\n"
-    project = reader.load_project(files=[FILE], read=lambda path: files[path], environ={}, name="p")
+    project = translate.load_project(files=[FILE], read=lambda path: files[path], environ={}, name="p")
     assert project.services["web"].options["env"] == {"A": "1", "B": "two"}

@@ -14,7 +14,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import NotFound
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
-from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError, load_project
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
+from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import load_project
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import item_result
 from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import Refused
 from ansible_collections.dockyard.docker.plugins.modules import compose
