@@ -377,6 +377,10 @@ def measure(args, lab):
     for r in range(args.runs):
         log("run %d of %d" % (r + 1, args.runs))
         bench.remove_stacks()
+        t, w, _result = bench.play(ONE_STACK, "one-first-r%d" % r, expect_changed=True, compose=ONE_SERVICE_PATH)
+        task["one_first"].append(t)
+        wall["one_first"].append(w)
+        bench.remove_stacks()
         t, w, result = bench.play(OUR_STACK, "dy-first-r%d" % r, expect_changed=True)
         first_actions = first_actions or result.get("actions")
         task["dy_first"].append(t)
@@ -406,10 +410,6 @@ def measure(args, lab):
         running = bench.wait_running(NOWAIT_STACK)
         task["nw_running"].append(t + running)
         log("%-16s %6.2f s after the task returned, all 1/1" % ("nowait-running-r%d" % r, running))
-        bench.remove_stacks()
-        t, w, _result = bench.play(ONE_STACK, "one-first-r%d" % r, expect_changed=True, compose=ONE_SERVICE_PATH)
-        task["one_first"].append(t)
-        wall["one_first"].append(w)
     split = split_rerun(args, bench)
     bench.remove_stacks()
     return task, wall, adopt_changed, split
