@@ -258,8 +258,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader imp
     ComposeError,
     load_project,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
-from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_execute import BulkReconciler, Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import parse_items, summarize
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError
 
 

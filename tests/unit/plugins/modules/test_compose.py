@@ -15,8 +15,8 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.dockyard.docker.plugins.module_utils.client import NotFound
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError, load_project
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import item_result
-from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_execute import Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import item_result
 from ansible_collections.dockyard.docker.plugins.modules import compose
 
 IMG = "dockyard-lab/app:latest"
