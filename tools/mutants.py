@@ -26,7 +26,7 @@ SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONTAINER_PLAN = "plugins/module_utils/container/plan.py"
 CONTAINER_EXECUTE = "plugins/module_utils/container/execute.py"
 SPEC = "plugins/module_utils/container/spec.py"
-OPTIONS = "plugins/module_utils/container/options.py"
+OPTION_VALUES = "plugins/module_utils/container/option_values.py"
 BULK_EXECUTE = "plugins/module_utils/container/bulk_execute.py"
 COMPOSE = "plugins/module_utils/compose/deploy.py"
 COMPOSE_READER = "plugins/module_utils/compose/reader.py"
@@ -48,7 +48,7 @@ TESTS = {
     CONTAINER_PLAN: (UNIT + "test_container_reconcile.py", MODULES + "test_containers.py"),
     CONTAINER_EXECUTE: (UNIT + "test_container_reconcile.py", UNIT + "test_engine_reader.py", MODULES + "test_containers.py"),
     SPEC: (UNIT + "test_container_reconcile.py", UNIT + "test_container_spec.py", UNIT + "test_container_options.py"),
-    OPTIONS: (UNIT + "test_container_options.py", UNIT + "test_property_parsers.py"),
+    OPTION_VALUES: (UNIT + "test_container_options.py", UNIT + "test_property_parsers.py"),
     BULK_EXECUTE: (MODULES + "test_containers.py", MODULES + "test_compose.py"),
     COMPOSE: (MODULES + "test_compose.py",),
     COMPOSE_READER: (UNIT + "test_compose_reader.py", MODULES + "test_compose.py"),
@@ -100,7 +100,7 @@ MUTANTS = [
      "        prepared = replan(api, prepared, reader)\n", ""),
     ("live changes recreate instead", SPEC,
      "kind = UPDATE if option.can_update(want) else RECREATE", "kind = RECREATE"),
-    ("a variable removed from `env` is not noticed", OPTIONS,
+    ("a variable removed from `env` is not noticed", OPTION_VALUES,
      "if key in ctx.given_env or ctx.image_env.get(key) != val)", "if key in ctx.given_env)"),
     ("bulk changes some items when one cannot be planned", BULK_EXECUTE,
      "        if refused:\n            raise Refused(", "        if False:\n            raise Refused("),
