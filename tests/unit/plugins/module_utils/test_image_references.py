@@ -65,13 +65,15 @@ def test_repository_and_tag(ref, pair):
     assert repository_and_tag(ref) == pair
 
 
-COMPONENT = st.from_regex(r"[a-z0-9]+(?:[._-][a-z0-9]+)*", fullmatch=True)
-HOST = st.builds(lambda name, port: name + (":%d" % port if port is not None else ""),
-                 st.from_regex(r"[a-z0-9]+(?:\.[a-z0-9]+)*", fullmatch=True), st.none() | st.integers(1, 65535))
+WORD = st.text(alphabet="abcxyz0129", min_size=1, max_size=8)
+COMPONENT = st.builds(lambda head, separator, tail: head + separator + tail if separator else head,
+                      WORD, st.sampled_from(["", ".", "_", "__", "-"]), WORD)
+HOST = st.builds(lambda name, domain, port: name + (".%s" % domain if domain else "") + (":%d" % port if port else ""),
+                 WORD, st.none() | WORD, st.none() | st.integers(1, 65535))
 REPOSITORY = st.builds(lambda host, path: "/".join(([host] if host else []) + path),
                        st.none() | HOST, st.lists(COMPONENT, min_size=1, max_size=3))
-TAG = st.none() | st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}", fullmatch=True)
-DIGESTS = st.none() | st.from_regex(r"sha256:[0-9a-f]{64}", fullmatch=True)
+TAG = st.none() | st.text(alphabet="abcXYZ019_.-", min_size=1, max_size=12)
+DIGESTS = st.none() | st.text(alphabet="0123456789abcdef", min_size=64, max_size=64).map("sha256:".__add__)
 SETTINGS = settings(derandomize=True, max_examples=200, deadline=None, database=None)
 
 
