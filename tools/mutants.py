@@ -31,6 +31,7 @@ BULK_EXECUTE = "plugins/module_utils/container/bulk_execute.py"
 COMPOSE = "plugins/module_utils/compose/deploy.py"
 COMPOSE_READER = "plugins/module_utils/compose/reader.py"
 BULK_PLAN = "plugins/module_utils/container/bulk_plan.py"
+IMAGE_REFERENCES = "plugins/module_utils/parsing/images.py"
 ENGINE_OBJECTS = "plugins/module_utils/engine/objects.py"
 SWARM_OBJECTS = "plugins/module_utils/swarm/objects.py"
 LOGIN = "plugins/modules/login.py"
@@ -53,6 +54,7 @@ TESTS = {
     COMPOSE: (MODULES + "test_compose.py",),
     COMPOSE_READER: (UNIT + "test_compose_reader.py", MODULES + "test_compose.py"),
     BULK_PLAN: (UNIT + "test_container_bulk_plan.py", MODULES + "test_containers.py"),
+    IMAGE_REFERENCES: (UNIT + "test_image_references.py",),
     ENGINE_OBJECTS: (UNIT + "test_engine_objects.py",),
     SWARM_OBJECTS: (UNIT + "test_swarm_objects.py",),
     LOGIN: (MODULES + "test_login.py",),
@@ -127,6 +129,8 @@ MUTANTS = [
     ("`containers` prune takes another owner's or a Compose project's containers", BULK_PLAN,
      "        if owner_of(labels) != owner or COMPOSE_PROJECT_LABEL in labels:",
      "        if owner_of(labels) is None:"),
+    ("a registry's port is taken for an image tag", IMAGE_REFERENCES,
+     "    if colon > slash:\n", "    if colon >= 0:\n"),
     ("volume prune takes named volumes without the `all` filter", ENGINE_OBJECTS,
      '        if not filters.get("all") and not is_anonymous_volume(vol):\n            continue\n', ""),
     ("prune takes objects of this collection without a label filter naming it", ENGINE_OBJECTS,
