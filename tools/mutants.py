@@ -23,13 +23,15 @@ import sys
 import tempfile
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MANAGER = "plugins/module_utils/container/manager.py"
+CONTAINER_PLAN = "plugins/module_utils/container/plan.py"
+CONTAINER_EXECUTE = "plugins/module_utils/container/execute.py"
 SPEC = "plugins/module_utils/container/spec.py"
-OPTIONS = "plugins/module_utils/container/options.py"
-BULK = "plugins/module_utils/container/converge.py"
+OPTION_VALUES = "plugins/module_utils/container/option_values.py"
+BULK_EXECUTE = "plugins/module_utils/container/bulk_execute.py"
 COMPOSE = "plugins/module_utils/compose/deploy.py"
 COMPOSE_READER = "plugins/module_utils/compose/reader.py"
-BULK_PURE = "plugins/module_utils/container/bulk.py"
+BULK_PLAN = "plugins/module_utils/container/bulk_plan.py"
+IMAGE_REFERENCES = "plugins/module_utils/parsing/images.py"
 ENGINE_OBJECTS = "plugins/module_utils/engine/objects.py"
 SWARM_OBJECTS = "plugins/module_utils/swarm/objects.py"
 LOGIN = "plugins/modules/login.py"
@@ -44,13 +46,15 @@ ENGINE_VARS = "roles/engine/vars/main.yml"
 UNIT = "tests/unit/plugins/module_utils/"
 MODULES = "tests/unit/plugins/modules/"
 TESTS = {
-    MANAGER: (UNIT + "test_container_manager.py", UNIT + "test_engine_reader.py", MODULES + "test_containers.py"),
-    SPEC: (UNIT + "test_container_manager.py", UNIT + "test_container_spec.py", UNIT + "test_container_options.py"),
-    OPTIONS: (UNIT + "test_container_options.py", UNIT + "test_property_parsers.py"),
-    BULK: (MODULES + "test_containers.py", MODULES + "test_compose.py"),
+    CONTAINER_PLAN: (UNIT + "test_container_reconcile.py", MODULES + "test_containers.py"),
+    CONTAINER_EXECUTE: (UNIT + "test_container_reconcile.py", UNIT + "test_engine_reader.py", MODULES + "test_containers.py"),
+    SPEC: (UNIT + "test_container_reconcile.py", UNIT + "test_container_spec.py", UNIT + "test_container_options.py"),
+    OPTION_VALUES: (UNIT + "test_container_options.py", UNIT + "test_property_parsers.py"),
+    BULK_EXECUTE: (MODULES + "test_containers.py", MODULES + "test_compose.py"),
     COMPOSE: (MODULES + "test_compose.py",),
     COMPOSE_READER: (UNIT + "test_compose_reader.py", MODULES + "test_compose.py"),
-    BULK_PURE: (UNIT + "test_container_bulk.py", MODULES + "test_containers.py"),
+    BULK_PLAN: (UNIT + "test_container_bulk_plan.py", MODULES + "test_containers.py"),
+    IMAGE_REFERENCES: (UNIT + "test_image_references.py",),
     ENGINE_OBJECTS: (UNIT + "test_engine_objects.py",),
     SWARM_OBJECTS: (UNIT + "test_swarm_objects.py",),
     LOGIN: (MODULES + "test_login.py",),
@@ -64,45 +68,45 @@ TIMEOUT = 600  # seconds for one mutant's tests: a mutant that makes a loop endl
 
 # (what is broken, file, exact text, replacement)
 MUTANTS = [
-    ("start step does nothing", MANAGER,
+    ("start step does nothing", CONTAINER_EXECUTE,
      '        elif step == "start":\n            api.start(container_id)',
      '        elif step == "start":\n            pass'),
-    ("stop step does nothing", MANAGER,
+    ("stop step does nothing", CONTAINER_EXECUTE,
      '        elif step == "stop":\n            _stop(api, container_id, spec, inspect)',
      '        elif step == "stop":\n            pass'),
-    ("restart step does nothing", MANAGER,
+    ("restart step does nothing", CONTAINER_EXECUTE,
      '        elif step == "restart":\n            if spec.force_kill',
      '        elif step == "restart":\n            pass\n        elif False:\n            if spec.force_kill'),
-    ("update step (in place) does nothing", MANAGER,
+    ("update step (in place) does nothing", CONTAINER_EXECUTE,
      "            update_container(api, container_id, spec.update_body(the_plan.differences))",
      "            pass"),
-    ("remove step keeps the container", MANAGER,
+    ("remove step keeps the container", CONTAINER_EXECUTE,
      "            _remove(api, container_id, spec)\n            container_id = None",
      "            container_id = None"),
-    ("pause step does nothing", MANAGER,
+    ("pause step does nothing", CONTAINER_EXECUTE,
      "            api.pause(container_id)", "            pass"),
-    ("stop is reported but not planned", MANAGER,
+    ("stop is reported but not planned", CONTAINER_PLAN,
      'result.add("stop", "stopped")', 'result.actions.append("stopped")'),
-    ("recreate never removes the old container", MANAGER,
+    ("recreate never removes the old container", CONTAINER_EXECUTE,
      "    api.remove_container(old_id, v=False, force=True)\n    return new_id",
      "    return new_id"),
-    ("failed recreate does not give the old container its name back", MANAGER,
+    ("failed recreate does not give the old container its name back", CONTAINER_EXECUTE,
      "    api.rename(old_id, spec.name)\n    if was_running:", "    if was_running:"),
-    ("failed recreate does not start the old container again", MANAGER,
+    ("failed recreate does not start the old container again", CONTAINER_EXECUTE,
      "    if was_running:\n        api.start(old_id)\n    raise RecreateFailed(",
      "    raise RecreateFailed("),
-    ("a `state: healthy` recreate removes the old container without waiting for the new one's health", MANAGER,
+    ("a `state: healthy` recreate removes the old container without waiting for the new one's health", CONTAINER_EXECUTE,
      "        if healthy:\n            _wait_healthy(api, new_id, spec)\n",
      "        if False:\n            _wait_healthy(api, new_id, spec)\n"),
-    ("no re-plan after waiting for the change lock", MANAGER,
+    ("no re-plan after waiting for the change lock", CONTAINER_EXECUTE,
      "        prepared = replan(api, prepared, reader)\n", ""),
     ("live changes recreate instead", SPEC,
      "kind = UPDATE if option.can_update(want) else RECREATE", "kind = RECREATE"),
-    ("a variable removed from `env` is not noticed", OPTIONS,
+    ("a variable removed from `env` is not noticed", OPTION_VALUES,
      "if key in ctx.given_env or ctx.image_env.get(key) != val)", "if key in ctx.given_env)"),
-    ("bulk changes some items when one cannot be planned", BULK,
+    ("bulk changes some items when one cannot be planned", BULK_EXECUTE,
      "        if refused:\n            raise Refused(", "        if False:\n            raise Refused("),
-    ("stops and removals bounded by `parallelism`", BULK,
+    ("stops and removals bounded by `parallelism`", BULK_EXECUTE,
      'WAIT_STEPS = set(("stop", "remove", "unpause", "remove_leftover"))', "WAIT_STEPS = set()"),
     ("compose starts services in one wave, ignoring `depends_on`", COMPOSE,
      "            level.append(index + 1)", "            level.append(1)"),
@@ -119,12 +123,14 @@ MUTANTS = [
     ("a later compose file's settings of a network or volume replace the earlier file's", COMPOSE_READER,
      "result[key][name] = _merge_maps(result[key].get(name) or {}, settings or {})",
      "result[key][name] = dict(settings or {})"),
-    ("a container under the aside name is taken as set aside without this collection's label", MANAGER,
+    ("a container under the aside name is taken as set aside without this collection's label", CONTAINER_PLAN,
      "    if OWNER_LABEL not in labels:\n        return False\n    created_as = labels.get(NAME_LABEL)",
      "    created_as = labels.get(NAME_LABEL)"),
-    ("`containers` prune takes another owner's or a Compose project's containers", BULK_PURE,
+    ("`containers` prune takes another owner's or a Compose project's containers", BULK_PLAN,
      "        if owner_of(labels) != owner or COMPOSE_PROJECT_LABEL in labels:",
      "        if owner_of(labels) is None:"),
+    ("a registry's port is taken for an image tag", IMAGE_REFERENCES,
+     "    if colon > slash:\n", "    if colon >= 0:\n"),
     ("volume prune takes named volumes without the `all` filter", ENGINE_OBJECTS,
      '        if not filters.get("all") and not is_anonymous_volume(vol):\n            continue\n', ""),
     ("prune takes objects of this collection without a label filter naming it", ENGINE_OBJECTS,

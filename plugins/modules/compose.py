@@ -254,8 +254,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import MAX_FILE_BYTES, ComposeError
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import LABEL, load_project
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
-from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_execute import BulkReconciler, Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import parse_items, summarize
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError
 
 

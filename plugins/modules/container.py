@@ -201,10 +201,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     docker_argument_spec,
     fail_from_error,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
-    ContainerError,
-    reconcile,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.container.execute import reconcile
+from ansible_collections.dockyard.docker.plugins.module_utils.container.plan import ContainerError
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
     SpecError,
     container_argument_spec,

@@ -211,8 +211,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import
     check_timeout,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items, summarize
-from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import BulkReconciler, Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_execute import BulkReconciler, Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import parse_items, summarize
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
     SpecError,
     container_argument_spec,

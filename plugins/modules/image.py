@@ -212,7 +212,6 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import split_reference
 from ansible_collections.dockyard.docker.plugins.module_utils.image.build import (
     BuildArgumentError,
     BuildError,
@@ -228,6 +227,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.image.archive impo
     find_image,
     read_archive,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.images import repository_and_tag, split_reference
 
 
 class ImageError(Exception):
@@ -306,9 +306,9 @@ class ImageManager(object):
         repository = self.params["repository"]
         if not repository:
             return self.name
-        repo, tag = split_reference(repository)
-        if tag == "latest" and ":" not in repository.rsplit("/", 1)[-1]:
-            tag = split_reference(self.name)[1] or "latest"
+        repo, tag = repository_and_tag(repository)
+        if split_reference(repository)[1:] == (None, None):
+            tag = repository_and_tag(self.name)[1] or "latest"
         target = "%s:%s" % (repo, tag)
         current = or_none(self.api.inspect_image, target)
         if current is not None and image_id is not None and current["Id"] == image_id:
@@ -341,7 +341,7 @@ class ImageManager(object):
             self.extra["push_digest"] = remote
             self.diff_extra[1]["registry_digest"] = "(new)"
             return
-        repo, tag = split_reference(target)
+        repo, tag = repository_and_tag(target)
         try:
             digest = pushed_digest(self.api.push(repo, tag=tag, stream=True, decode=True))
         except PushError as exc:
@@ -403,7 +403,7 @@ class ImageManager(object):
                 self.actions.append("pulled %s" % self.name)
                 return None
             return before["Id"]
-        repo, tag = split_reference(self.name)
+        repo, tag = repository_and_tag(self.name)
         for event in self.api.pull(repo, tag=tag, stream=True, decode=True):
             if isinstance(event, dict) and event.get("error"):
                 raise ImageError("Could not pull image %s: %s" % (self.name, event["error"]))

@@ -28,18 +28,88 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.dockyard.docker.plugins.module_utils import option_table
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing import forms
-from ansible_collections.dockyard.docker.plugins.module_utils.container.restart_policy import (
-    RestartPolicyError,
-    format_policy,
-    from_engine as policy_from_engine,
+from ansible_collections.dockyard.docker.plugins.module_utils.container.option_values import (
+    parse_caps,
+    parse_choices,
+    parse_command,
+    parse_comparisons,
+    parse_cpus,
+    parse_device_requests,
+    parse_devices,
+    parse_env,
+    parse_env_file,
+    parse_etc_hosts,
+    parse_exposed,
+    parse_healthcheck,
+    parse_host_ip,
+    parse_image,
+    parse_ips,
+    parse_kernel_memory,
+    parse_links,
+    parse_memory_swap,
+    parse_mode,
+    parse_mounts,
+    parse_name,
+    parse_networks,
+    parse_nonneg,
+    parse_oom_killer,
+    parse_pids_limit,
+    parse_ports,
+    parse_pull,
     parse_restart_policy,
+    parse_signal,
+    parse_size,
+    parse_stop_timeout,
+    parse_swappiness,
+    parse_sysctls,
+    parse_throttle,
+    parse_timeout,
+    parse_tmpfs,
+    parse_ulimits,
+    parse_volumes,
+    put_caps,
+    put_cmd,
+    put_env,
+    put_exposed,
+    put_healthcheck,
+    put_labels,
+    put_log_driver,
+    put_log_options,
+    put_mounts,
+    put_networks,
+    put_oom_killer,
+    put_platform,
+    put_ports,
+    put_restart_policy,
+    put_swappiness,
+    put_volumes,
+    read_caps,
+    read_cmd,
+    read_device_requests,
+    read_env,
+    read_exposed,
+    read_healthcheck,
+    read_labels,
+    read_links,
+    read_log_driver,
+    read_log_options,
+    read_mounts,
+    read_namespace_mode,
+    read_network_mode,
+    read_networks,
+    read_oom_killer,
+    read_ports,
+    read_restart_policy,
+    read_swappiness,
+    read_ulimits,
+    read_volumes,
+    show_cpus,
+    show_volumes,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
+from ansible_collections.dockyard.docker.plugins.module_utils.container.restart_policy import format_policy
 
 COMPARISONS = ("strict", "ignore", "allow_more_present")
 
@@ -137,409 +207,7 @@ def throttle(name, key, text):
     return host(name, key, dict(
         type="list", elements="dict", description=doc(text),
         options=dict(path=dict(type="str", required=True, description=doc("Device path on the host.")), rate=rate)),
-        parse=_parse_throttle, kind="set")
-
-
-# --------------------------------------------------------------------------- parsers that need a row's context
-
-
-def _size(value, params, name):
-    return values.size(value, name)
-
-
-def _nonneg(value, params, name):
-    return values.nonneg_int(value, name)
-
-
-def _choices(*accepted):
-    return lambda value, params, name: values.choice(value, accepted, name)
-
-
-def _parse_restart_policy(value, params, name):
-    try:
-        return parse_restart_policy(value, params.get("restart_retries"))
-    except RestartPolicyError as exc:
-        raise SpecError(str(exc))
-
-
-def _put_restart_policy(request, policy, ctx):
-    request["HostConfig"]["RestartPolicy"] = policy.to_engine()
-
-
-def _read_restart_policy(inspect, ctx):
-    return policy_from_engine((inspect.get("HostConfig") or {}).get("RestartPolicy"))
-
-
-def _command_parser(value, params, name):
-    if params.get("command_handling") == "compatibility":
-        if not value:
-            return None  # an empty command or entrypoint means "the image's", as it always did
-        if isinstance(value, (list, tuple)):
-            value = " ".join(str(v) for v in value)
-    return values.command(value, name)
-
-
-def _put_cmd(key):
-    def put(request, value, ctx):
-        request["Config"][key] = value
-    return put
-
-
-def _read_cmd(key):
-    def read(inspect, ctx):
-        return list((inspect.get("Config") or {}).get(key) or [])
-    return read
-
-
-def _parse_env(value, params, name):
-    return values.env_list(value, name)
-
-
-def _put_env(request, value, ctx):
-    merged = dict(ctx.env_file)
-    merged.update(value)
-    request["Config"]["Env"] = ["%s=%s" % item for item in sorted(merged.items())]
-
-
-def _read_env(inspect, ctx):
-    # A variable the image sets, left at the image's value and not given, is the image's, not the user's.
-    env = forms.env_from_engine((inspect.get("Config") or {}).get("Env"))
-    return dict((key, val) for key, val in env.items()
-                if key in ctx.given_env or ctx.image_env.get(key) != val)
-
-
-def _put_labels(request, value, ctx):
-    request["Config"].setdefault("Labels", {}).update(value)
-
-
-def _read_labels(inspect, ctx):
-    labels = dict((inspect.get("Config") or {}).get("Labels") or {})
-    for key in ctx.ignored_labels:
-        labels.pop(key, None)
-    return labels
-
-
-def _parse_ports(value, params, name):
-    return forms.parse_ports(value, params.get("default_host_ip"))
-
-
-def _put_ports(request, bindings, ctx):
-    exposed = request["Config"].setdefault("ExposedPorts", {})
-    for port in bindings:
-        exposed[port] = {}
-    request["HostConfig"]["PortBindings"] = dict(
-        (port, [{"HostIp": ip, "HostPort": hp} for ip, hp in binds]) for port, binds in bindings.items())
-
-
-def _read_ports(inspect, ctx):
-    return forms.ports_from_engine((inspect.get("HostConfig") or {}).get("PortBindings"))
-
-
-def _parse_exposed(value, params, name):
-    return forms.parse_exposed(value, name)
-
-
-def _put_exposed(request, ports, ctx):
-    exposed = request["Config"].setdefault("ExposedPorts", {})
-    for port in ports:
-        exposed[port] = {}
-
-
-def _read_exposed(inspect, ctx):
-    # Ports the image or published_ports expose are there anyway: only the extra ones count.
-    have = set((inspect.get("Config") or {}).get("ExposedPorts") or {})
-    return sorted(have - set(ctx.image_exposed) - set(ctx.published))
-
-
-def _put_volumes(request, value, ctx):
-    binds, anonymous = value
-    if anonymous:
-        request["Config"]["Volumes"] = dict((path, {}) for path in anonymous)
-    if binds:
-        request["HostConfig"]["Binds"] = list(binds)
-
-
-def _read_volumes(inspect, ctx):
-    config_volumes = (inspect.get("Config") or {}).get("Volumes") or {}
-    anonymous = sorted(v for v in ctx.wanted_anonymous if v in config_volumes)
-    return (forms.binds_from_engine((inspect.get("HostConfig") or {}).get("Binds")), anonymous)
-
-
-def _show_volumes(value):
-    binds, anonymous = value
-    return sorted(list(binds) + list(anonymous))
-
-
-def _put_mounts(request, mounts, ctx):
-    request["HostConfig"]["Mounts"] = forms.mounts_to_engine(mounts)
-
-
-def _read_mounts(inspect, ctx):
-    return forms.mounts_from_engine((inspect.get("HostConfig") or {}).get("Mounts"))
-
-
-def _put_networks(request, networks, ctx):
-    if networks:
-        first = networks[0]
-        request["HostConfig"].setdefault("NetworkMode", first["name"])
-        request["NetworkingConfig"] = {"EndpointsConfig": {first["name"]: forms.endpoint_config(first)}}
-
-
-def _read_networks(inspect, ctx):
-    return forms.networks_from_engine(inspect, ctx.wanted_networks)
-
-
-def _peer_mode(mode, wanted, ctx):
-    """The engine stores ``container:<id>`` for ``container:<name>``: compare by the peer's ID."""
-    if wanted.startswith("container:") and mode.startswith("container:"):
-        peer_id = ctx.peers.get(wanted.split(":", 1)[1])
-        if peer_id and mode == "container:" + peer_id:
-            return wanted
-    return mode
-
-
-def _read_network_mode(inspect, ctx):
-    mode = (inspect.get("HostConfig") or {}).get("NetworkMode") or "default"
-    wanted = ctx.network_mode or ""
-    if mode == "default" and wanted == "bridge":
-        return "bridge"
-    return _peer_mode(mode, wanted, ctx)
-
-
-def _read_namespace_mode(option, key):
-    def read(inspect, ctx):
-        return _peer_mode((inspect.get("HostConfig") or {}).get(key) or "", ctx.wanted_modes.get(option, ""), ctx)
-    return read
-
-
-def _parse_healthcheck(value, params, name):
-    return values.healthcheck(value, name)
-
-
-def _read_healthcheck(inspect, ctx):
-    actual = (inspect.get("Config") or {}).get("Healthcheck") or {}
-    # Only the keys given are compared: the engine fills the others from the image.
-    return dict((key, actual.get(key)) for key in ctx.wanted_healthcheck_keys if key in actual
-                or key != "StartInterval")
-
-
-def _put_healthcheck(request, value, ctx):
-    request["Config"]["Healthcheck"] = value
-
-
-def _parse_signal(value, params, name):
-    return values.signal_name(value, name)
-
-
-def _put_log_driver(request, value, ctx):
-    request["HostConfig"].setdefault("LogConfig", {"Type": value, "Config": {}})["Type"] = value
-
-
-def _read_log_driver(inspect, ctx):
-    return ((inspect.get("HostConfig") or {}).get("LogConfig") or {}).get("Type") or ""
-
-
-def _put_log_options(request, value, ctx):
-    request["HostConfig"].setdefault("LogConfig", {"Type": "", "Config": {}})["Config"] = dict(value)
-
-
-def _read_log_options(inspect, ctx):
-    return dict(((inspect.get("HostConfig") or {}).get("LogConfig") or {}).get("Config") or {})
-
-
-def _parse_caps(value, params, name):
-    return forms.parse_capabilities(value, name)
-
-
-def _put_caps(key):
-    # The names as `docker run --cap-add` writes them (NET_ADMIN, not CAP_NET_ADMIN): inspect then shows what
-    # the CLI and community.docker show for the same task.
-    def put(request, value, ctx):
-        request["HostConfig"][key] = [cap[len("CAP_"):] if cap.startswith("CAP_") else cap for cap in value]
-    return put
-
-
-def _read_caps(key):
-    def read(inspect, ctx):
-        return forms.normalize_capabilities((inspect.get("HostConfig") or {}).get(key) or [])
-    return read
-
-
-def _parse_devices(value, params, name):
-    return forms.parse_devices(value, name)
-
-
-def _parse_ulimits(value, params, name):
-    return forms.parse_ulimits(value, name)
-
-
-def _read_ulimits(inspect, ctx):
-    return sorted(((inspect.get("HostConfig") or {}).get("Ulimits") or []), key=lambda u: u.get("Name", ""))
-
-
-def _parse_sysctls(value, params, name):
-    return forms.parse_sysctls(value, name)
-
-
-def _parse_tmpfs(value, params, name):
-    return forms.parse_tmpfs(value, name)
-
-
-def _parse_etc_hosts(value, params, name):
-    return forms.parse_etc_hosts(value, name)
-
-
-def _parse_ips(value, params, name):
-    items = values.string_list(value, name)
-    for item in items or []:
-        values.ip_address(item, "%s item" % name)
-    return items
-
-
-def _parse_throttle(value, params, name):
-    return forms.parse_throttle(value, name, iops=name.endswith("iops"))
-
-
-def _parse_device_requests(value, params, name):
-    return forms.parse_device_requests(value, name)
-
-
-def _read_device_requests(inspect, ctx):
-    return forms.device_requests_from_engine((inspect.get("HostConfig") or {}).get("DeviceRequests"))
-
-
-def _parse_links(value, params, name):
-    return forms.parse_links(value, name)
-
-
-def _read_links(inspect, ctx):
-    return forms.links_from_engine((inspect.get("HostConfig") or {}).get("Links"), inspect.get("Name"))
-
-
-def _parse_pids_limit(value, params, name):
-    number = values.integer(value, name)
-    return None if number is None else max(number, 0)
-
-
-def _parse_memory_swap(value, params, name):
-    if isinstance(value, str) and value.strip().lower() == "unlimited":
-        return -1
-    return values.size_or_unlimited(value, name)
-
-
-PULL_CHOICES = ("missing", "always", "never")
-
-
-def _parse_pull(value, params, name):
-    # community.docker's older boolean form: true pulls every run, false only when missing.
-    if isinstance(value, bool):
-        return "always" if value else "missing"
-    if value not in PULL_CHOICES:
-        raise SpecError("%s %s is not valid. Accepted values: %s (or true = always, false = missing)"
-                        % (name, values.shown(value), ", ".join(PULL_CHOICES)))
-    return value
-
-
-def _parse_kernel_memory(value, params, name):
-    values.size(value, name)
-    return value
-
-
-def _parse_oom_killer(value, params, name):
-    return values.boolean(value, name)
-
-
-def _put_oom_killer(request, value, ctx):
-    request["HostConfig"]["OomKillDisable"] = value
-
-
-def _read_oom_killer(inspect, ctx):
-    return bool((inspect.get("HostConfig") or {}).get("OomKillDisable"))
-
-
-def _parse_swappiness(value, params, name):
-    return values.integer(value, name, minimum=-1, maximum=100)
-
-
-def _read_swappiness(inspect, ctx):
-    value = (inspect.get("HostConfig") or {}).get("MemorySwappiness")
-    return -1 if value is None else value
-
-
-def _put_swappiness(request, value, ctx):
-    if value != -1:
-        request["HostConfig"]["MemorySwappiness"] = value
-
-
-def _put_platform(request, value, ctx):
-    request["query"]["platform"] = value
-
-
-def _parse_mode(value, params, name):
-    text = values.string(value, name)
-    if text is not None and not re.match(r"^(host|private|shareable|none|container:.+|)$", text):
-        raise SpecError("%s %s is not valid. Accepted values: host, private, shareable, none, container:NAME"
-                        % (name, values.shown(value)))
-    return text
-
-
-def _parse_cpus(value, params, name):
-    return values.cpus(value, name)
-
-
-def _show_cpus(value):
-    return value / 1e9
-
-
-def _parse_volumes(value, params, name):
-    return forms.parse_volumes(value)
-
-
-def _parse_mounts(value, params, name):
-    return forms.parse_mounts(value)
-
-
-def _parse_networks(value, params, name):
-    return forms.parse_networks(value)
-
-
-def _parse_name(value, params, name):
-    return forms.validate_name(value)
-
-
-def _parse_image(value, params, name):
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not text or " " in text:
-        raise SpecError("image %s is not an image reference (e.g. app:1.2, registry:5000/app)" % values.shown(value))
-    return text
-
-
-def _parse_comparisons(value, params, name):
-    return value  # validated against the whole table in spec.parse_comparisons
-
-
-def _parse_host_ip(value, params, name):
-    if value in (None, ""):
-        return value
-    text = str(value).strip("[]")
-    if not values.is_ip(text):
-        raise SpecError("default_host_ip %s must be an empty string, an IPv4 address or an IPv6 address"
-                        % values.shown(value))
-    return text
-
-
-def _parse_stop_timeout(value, params, name):
-    return values.integer(value, name, minimum=-1)
-
-
-def _parse_timeout(value, params, name):
-    return values.seconds(value, name)
-
-
-def _parse_env_file(value, params, name):
-    return values.string(value, name)
+        parse=parse_throttle, kind="set")
 
 
 STRLIST = dict(type="list", elements="str")
@@ -560,20 +228,20 @@ OPTIONS = [
     host("cap_drop", "CapDrop", dict(
         STRLIST, description=doc("Capabilities to drop, e.g. C(NET_RAW) (with or without C(CAP_); case does not "
                                  "matter). C(ALL) drops every capability.")),
-         parse=_parse_caps, put=_put_caps("CapDrop"), read=_read_caps("CapDrop"), kind="set"),
+         parse=parse_caps, put=put_caps("CapDrop"), read=read_caps("CapDrop"), kind="set"),
     Option("capabilities", dict(
         STRLIST, description=doc("Capabilities to add, e.g. C(NET_ADMIN), C(SYS_TIME) (C(docker run --cap-add)).")),
-        parse=_parse_caps, put=_put_caps("CapAdd"), read=_read_caps("CapAdd"), kind="set"),
+        parse=parse_caps, put=put_caps("CapAdd"), read=read_caps("CapAdd"), kind="set"),
     host("cgroup_parent", "CgroupParent", dict(type="str", description=doc("Parent cgroup of the container."))),
     host("cgroupns_mode", "CgroupnsMode", dict(
         type="str", choices=["private", "host"], description=doc("Cgroup namespace: C(private) or C(host).")),
-        parse=_choices("private", "host")),
+        parse=parse_choices("private", "host")),
     steer("cleanup", dict(type="bool", default=False, description=doc(
         "With O(detach=false), remove the container after it exited."))),
     Option("command", dict(type="raw", description=doc(
         "Command to run, a string (split like a shell would) or a list of arguments. Replaces the image's C(CMD).",
         "A string and the list it splits into are the same command.")),
-        parse=_command_parser, put=_put_cmd("Cmd"), read=_read_cmd("Cmd"), kind="list"),
+        parse=parse_command, put=put_cmd("Cmd"), read=read_cmd("Cmd"), kind="list"),
     steer("command_handling", dict(type="str", choices=["compatibility", "correct"], default="correct",
                                    description=doc(
                                        "C(correct) passes a list O(command) as it is; C(compatibility) joins its "
@@ -590,24 +258,24 @@ OPTIONS = [
         "C(ignore).",
         "For strict desired state (an entry removed from the task is removed from the container, by a "
         "recreate), use C(comparisons: {'*': strict}) or name the options.")),
-        parse=_parse_comparisons),
+        parse=parse_comparisons),
     steer("container_default_behavior", dict(
         type="str", choices=["compatibility", "no_defaults"], default="no_defaults", description=doc(
             "C(compatibility) gives O(auto_remove), O(detach), O(init), O(interactive), O(memory), O(paused), "
             "O(privileged), O(read_only) and O(tty) their old defaults (and so compares them); C(no_defaults) "
             "leaves unset options alone."))),
     host("cpu_period", "CpuPeriod", dict(type="int", description=doc(
-        "CPU CFS period in microseconds. Applied in place.")), parse=_nonneg, live="CpuPeriod", live_zero=False),
+        "CPU CFS period in microseconds. Applied in place.")), parse=parse_nonneg, live="CpuPeriod", live_zero=False),
     host("cpu_quota", "CpuQuota", dict(type="int", description=doc(
         "CPU CFS quota in microseconds per O(cpu_period). Applied in place.")),
         parse=lambda value, params, name: values.integer(value, name, minimum=-1), live="CpuQuota",
         live_zero=False),
     host("cpu_shares", "CpuShares", dict(type="int", description=doc(
-        "Relative CPU weight (default 1024 when unset). Applied in place.")), parse=_nonneg,
+        "Relative CPU weight (default 1024 when unset). Applied in place.")), parse=parse_nonneg,
         live="CpuShares", live_zero=False),
     host("cpus", "NanoCpus", dict(type="float", description=doc(
-        "CPU limit, may be fractional (C(0.5)). Applied in place.")), parse=_parse_cpus, live="NanoCpus",
-        live_zero=False, show=_show_cpus),
+        "CPU limit, may be fractional (C(0.5)). Applied in place.")), parse=parse_cpus, live="NanoCpus",
+        live_zero=False, show=show_cpus),
     host("cpuset_cpus", "CpusetCpus", dict(type="str", description=doc(
         "CPUs the container may use, e.g. C(0-2) or C(0,1). Applied in place.")), live="CpusetCpus",
         live_zero=False),
@@ -617,7 +285,7 @@ OPTIONS = [
         "Accepted for compatibility with community.docker; the actions are always returned."))),
     steer("default_host_ip", dict(type="str", description=doc(
         "Host address for O(published_ports) entries without one. Unset (or an empty string) binds to every "
-        "address, as C(docker run -p) does.")), parse=_parse_host_ip),
+        "address, as C(docker run -p) does.")), parse=parse_host_ip),
     steer("detach", dict(type="bool", default=True, description=doc(
         "C(false) waits until the started container exits and fails when it exits non-zero; with "
         "O(output_logs) its output is returned in the C(Output) key of the returned container."))),
@@ -634,38 +302,38 @@ OPTIONS = [
             driver=dict(type="str", description=doc("Device driver, e.g. C(nvidia).")),
             options=dict(type="dict", description=doc("Driver options."))),
         description=doc("Device requests (GPUs), as C(docker run --gpus).")),
-        parse=_parse_device_requests, put=_section_writer("HostConfig", "DeviceRequests"),
-        read=_read_device_requests, kind="set"),
+        parse=parse_device_requests, put=_section_writer("HostConfig", "DeviceRequests"),
+        read=read_device_requests, kind="set"),
     throttle("device_write_bps", "BlkioDeviceWriteBps", "Write rate limits per device."),
     throttle("device_write_iops", "BlkioDeviceWriteIOps", "Write operations per second limits per device."),
     host("devices", "Devices", dict(STRLIST, description=doc(
         "Host devices, C(HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]]) with PERMISSIONS from C(rwm) "
-        "(e.g. C(/dev/fuse), C(/dev/sda:/dev/xvda:rwm)).")), parse=_parse_devices, kind="set"),
+        "(e.g. C(/dev/fuse), C(/dev/sda:/dev/xvda:rwm)).")), parse=parse_devices, kind="set"),
     host("dns_opts", "DnsOptions", dict(STRLIST, description=doc("Resolver options, e.g. C(ndots:2).")),
          kind="set"),
     host("dns_search_domains", "DnsSearch", dict(STRLIST, description=doc("DNS search domains."))),
     host("dns_servers", "Dns", dict(STRLIST, description=doc("DNS servers (IP addresses), in order.")),
-         parse=_parse_ips),
+         parse=parse_ips),
     config("domainname", "Domainname", dict(type="str", description=doc("Container domain name."))),
     Option("entrypoint", dict(type="list", elements="str", description=doc("Replaces the image's C(ENTRYPOINT)."),
-                              ), parse=_command_parser, put=_put_cmd("Entrypoint"), read=_read_cmd("Entrypoint"),
+                              ), parse=parse_command, put=put_cmd("Entrypoint"), read=read_cmd("Entrypoint"),
            kind="list"),
     Option("env", dict(type="dict", description=doc(
         "Environment variables. Values are strings; numbers are converted, booleans must be quoted.",
         "Compared with the container's environment, less the variables the image itself sets. By default "
         "(C(allow_more_present)) a variable removed from O(env) stays; with C(comparisons: {env: strict}) it is "
         "noticed and the container recreated without it.")),
-        parse=_parse_env, put=_put_env, read=_read_env, kind="dict"),
+        parse=parse_env, put=put_env, read=read_env, kind="dict"),
     steer("env_file", dict(type="path", description=doc(
         "File on the managed host with C(KEY=VALUE) lines (C(#) comments), read before O(env); O(env) wins.")),
-        parse=_parse_env_file),
+        parse=parse_env_file),
     host("etc_hosts", "ExtraHosts", dict(type="dict", description=doc(
         "Extra C(/etc/hosts) entries, host name to IP address (or C(host-gateway)).")),
-        parse=_parse_etc_hosts, kind="set"),
+        parse=parse_etc_hosts, kind="set"),
     Option("exposed_ports", dict(
         STRLIST, aliases=["exposed", "expose"], description=doc(
             "Container ports to expose without publishing them, C(PORT[/PROTOCOL]) or a range C(8000-8010).")),
-           parse=_parse_exposed, put=_put_exposed, read=_read_exposed, kind="set"),
+           parse=parse_exposed, put=put_exposed, read=read_exposed, kind="set"),
     steer("force_kill", dict(type="bool", default=False, aliases=["forcekill"], description=doc(
         "Kill (O(kill_signal), default SIGKILL) instead of stopping gracefully when the module stops the "
         "container."))),
@@ -688,14 +356,14 @@ OPTIONS = [
             disable=dict(type="bool", description=doc("Disable the image's health check."))),
         description=doc("Health check. Durations are like C(30s), C(1m30s) or seconds. Only the keys given are "
                         "compared.")),
-           parse=_parse_healthcheck, put=_put_healthcheck, read=_read_healthcheck, kind="dict"),
+           parse=parse_healthcheck, put=put_healthcheck, read=read_healthcheck, kind="dict"),
     steer("healthy_wait_timeout", dict(type="float", default=300, description=doc(
-        "With O(state=healthy), seconds to wait for the container to become healthy.")), parse=_parse_timeout),
+        "With O(state=healthy), seconds to wait for the container to become healthy.")), parse=parse_timeout),
     config("hostname", "Hostname", dict(type="str", description=doc("Container host name."))),
     steer("image", dict(type="str", description=doc(
         "Image reference (C(repository[:tag]) or C(repository@digest)). Required to create the container.",
         "Compared by image ID; when the tag now points to another image, the container is recreated.")),
-        parse=_parse_image),
+        parse=parse_image),
     steer("image_comparison", dict(type="str", choices=["desired-image", "current-image"], default="desired-image",
                                    description=doc(
                                        "Which image's environment, labels and exposed ports are taken as given "
@@ -714,44 +382,44 @@ OPTIONS = [
            empty=False),
     host("ipc_mode", "IpcMode", dict(type="str", description=doc(
         "IPC namespace: C(private), C(shareable), C(host), C(none) or C(container:NAME).")),
-        parse=_parse_mode, read=_read_namespace_mode("ipc_mode", "IpcMode")),
+        parse=parse_mode, read=read_namespace_mode("ipc_mode", "IpcMode")),
     steer("kernel_memory", dict(type="str", description=doc(
         "Accepted for community.docker playbooks and ignored, with a warning: engines since API 1.42 no longer "
         "set kernel memory limits, and older ones only warn that it is deprecated. A size if given.")),
-        parse=_parse_kernel_memory),
+        parse=parse_kernel_memory),
     steer("keep_volumes", dict(type="bool", default=True, description=doc(
         "C(false) also removes the container's anonymous volumes when it is removed. Named volumes are never "
         "removed."))),
     steer("kill_signal", dict(type="str", description=doc(
-        "Signal sent by O(force_kill) (default C(SIGKILL)).")), parse=_parse_signal),
+        "Signal sent by O(force_kill) (default C(SIGKILL)).")), parse=parse_signal),
     Option("labels", dict(type="dict", description=doc(
         "Labels. Compared with the container's labels, less those the image sets (see O(image_label_mismatch)) "
         "and this collection's own C(io.dockyard.managed), C(io.dockyard.owner) and C(io.dockyard.created-as). By "
         "default (C(allow_more_present)) a label removed from O(labels) stays; with C(comparisons: {labels: strict}) "
         "it is noticed.")),
-        put=_put_labels, read=_read_labels, kind="dict"),
+        put=put_labels, read=read_labels, kind="dict"),
     Option("links", dict(STRLIST, description=doc(
         "Legacy links to other containers, C(NAME) or C(NAME:ALIAS) (default bridge only).")),
-        parse=_parse_links, put=_section_writer("HostConfig", "Links"), read=_read_links, kind="set"),
+        parse=parse_links, put=_section_writer("HostConfig", "Links"), read=read_links, kind="set"),
     Option("log_driver", dict(type="str", description=doc("Logging driver, e.g. C(json-file), C(local), "
                                                           "C(journald).")),
-           put=_put_log_driver, read=_read_log_driver),
+           put=put_log_driver, read=read_log_driver),
     Option("log_options", dict(type="dict", aliases=["log_opt"], description=doc(
         "Options of the logging driver. Needs O(log_driver).")),
-        put=_put_log_options, read=_read_log_options, kind="dict"),
+        put=put_log_options, read=read_log_options, kind="dict"),
     config("mac_address", "MacAddress", dict(type="str", description=doc("MAC address of the container."))),
     host("memory", "Memory", dict(type="str", description=doc(
         "Memory limit, bytes or a number with unit C(b), C(k), C(m), C(g), C(t) (e.g. C(512m), C(1g)). C(0) is "
-        "unlimited. Applied in place.")), parse=_size, live="Memory", live_zero=False, empty=0),
+        "unlimited. Applied in place.")), parse=parse_size, live="Memory", live_zero=False, empty=0),
     host("memory_reservation", "MemoryReservation", dict(type="str", description=doc(
-        "Soft memory limit, a size. Applied in place.")), parse=_size, live="MemoryReservation", empty=0),
+        "Soft memory limit, a size. Applied in place.")), parse=parse_size, live="MemoryReservation", empty=0),
     host("memory_swap", "MemorySwap", dict(type="str", description=doc(
         "Memory plus swap limit, a size, or C(-1) / C(unlimited) for unlimited swap; at least O(memory). Applied "
         "in place.")),
-        parse=_parse_memory_swap, live="MemorySwap", live_zero=False, empty=0),
+        parse=parse_memory_swap, live="MemorySwap", live_zero=False, empty=0),
     Option("memory_swappiness", dict(type="int", description=doc(
-        "Swappiness 0-100; C(-1) keeps the host's.")), parse=_parse_swappiness, put=_put_swappiness,
-        read=_read_swappiness),
+        "Swappiness 0-100; C(-1) keeps the host's.")), parse=parse_swappiness, put=put_swappiness,
+        read=read_swappiness),
     Option("mounts", dict(
         type="list", elements="dict", options=dict(
             target=dict(type="str", required=True, description=doc("Absolute path in the container.")),
@@ -772,13 +440,13 @@ OPTIONS = [
             tmpfs_size=dict(type="str", description=doc("Size of a C(tmpfs) mount, e.g. C(64m).")),
             tmpfs_mode=dict(type="str", description=doc("Mode of a C(tmpfs) mount, octal, e.g. C(1777)."))),
         description=doc("Mounts in the engine's C(--mount) form.")),
-        parse=_parse_mounts, put=_put_mounts, read=_read_mounts, kind="set"),
+        parse=parse_mounts, put=put_mounts, read=read_mounts, kind="set"),
     steer("name", dict(type="str", required=True, description=doc(
         "Name of the container. 2 or more of C([a-zA-Z0-9_.-]), starting with a letter or digit; no slashes.")),
-        parse=_parse_name),
+        parse=parse_name),
     Option("network_mode", dict(type="str", description=doc(
         "C(bridge), C(host), C(none), C(container:NAME) or a network name.")),
-        put=_section_writer("HostConfig", "NetworkMode"), read=_read_network_mode),
+        put=_section_writer("HostConfig", "NetworkMode"), read=read_network_mode),
     Option("networks", dict(
         type="list", elements="dict", options=dict(
             name=dict(type="str", required=True, description=doc("Network name.")),
@@ -793,15 +461,15 @@ OPTIONS = [
             "Networks to attach the container to, the first one at creation (it is then not on the default "
             "bridge). By default the container may be on more networks (C(allow_more_present)); with "
             "O(comparisons) C(networks: strict) it is on exactly these.")),
-           parse=_parse_networks, put=_put_networks, read=_read_networks, kind="set", compare="allow_more_present",
+           parse=parse_networks, put=put_networks, read=read_networks, kind="set", compare="allow_more_present",
            show=lambda networks: sorted(networks, key=lambda n: n["name"])),
     steer("networks_cli_compatible", dict(type="bool", default=True, description=doc(
         "Accepted for compatibility with community.docker; containers with O(networks) are always created as "
         "C(docker run --network) does (not on the default bridge)."))),
     Option("oom_killer", dict(type="bool", description=doc(
         "Whether to B(disable) the kernel's OOM killer for the container: C(true) disables it "
-        "(C(docker run --oom-kill-disable)), as in community.docker, whose name this is.")), parse=_parse_oom_killer,
-        put=_put_oom_killer, read=_read_oom_killer),
+        "(C(docker run --oom-kill-disable)), as in community.docker, whose name this is.")), parse=parse_oom_killer,
+        put=put_oom_killer, read=read_oom_killer),
     host("oom_score_adj", "OomScoreAdj", dict(type="int", description=doc("OOM score adjustment, -1000 to 1000.")),
          parse=lambda value, params, name: values.integer(value, name, minimum=-1000, maximum=1000)),
     steer("output_logs", dict(type="bool", default=False, description=doc(
@@ -809,13 +477,13 @@ OPTIONS = [
     steer("paused", dict(type="bool", description=doc(
         "C(true) pauses the running container (C(docker pause)), C(false) unpauses it. Applied in place."))),
     host("pid_mode", "PidMode", dict(type="str", description=doc("PID namespace: C(host) or C(container:NAME).")),
-         parse=_parse_mode, read=_read_namespace_mode("pid_mode", "PidMode")),
+         parse=parse_mode, read=read_namespace_mode("pid_mode", "PidMode")),
     host("pids_limit", "PidsLimit", dict(type="int", description=doc(
         "Most processes the container may have; C(0) or C(-1) is unlimited. Applied in place.")),
-        parse=_parse_pids_limit, live="PidsLimit"),
+        parse=parse_pids_limit, live="PidsLimit"),
     Option("platform", dict(type="str", description=doc(
         "Platform of the image to create the container from, e.g. C(linux/amd64). Only used at creation, not "
-        "compared.")), put=_put_platform),
+        "compared.")), put=put_platform),
     host("privileged", "Privileged", dict(type="bool", description=doc(
         "Give the container every capability and device (C(docker run --privileged)).")), empty=False),
     host("publish_all_ports", "PublishAllPorts", dict(type="bool", description=doc(
@@ -825,13 +493,13 @@ OPTIONS = [
             "Ports to publish, C([IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]), e.g. C(8080:80), "
             "C(127.0.0.1:53:53/udp), C(127.0.0.1::80) (host port chosen by the engine), C(9000-9001:9000-9001). "
             "Protocol C(tcp) (default), C(udp) or C(sctp). IPv6 host addresses go in brackets, C([::1]:80:80).")),
-           parse=_parse_ports, put=_put_ports, read=_read_ports, kind="dict", show=forms.format_ports),
+           parse=parse_ports, put=put_ports, read=read_ports, kind="dict", show=forms.format_ports),
     steer("pull", dict(type="raw", default="missing", description=doc(
         "C(missing) pulls the image only when it is not on the host.",
         "C(always) pulls it on every run (the container is recreated only when the image ID changed).",
         "C(never) never pulls; a missing image is an error and nothing is changed.",
         "The booleans of older community.docker releases are accepted: C(true) is C(always), C(false) is "
-        "C(missing).")), parse=_parse_pull),
+        "C(missing).")), parse=parse_pull),
     steer("pull_check_mode_behavior", dict(
         type="str", choices=["image_not_present", "always"], default="image_not_present", description=doc(
             "In check mode with O(pull=always): C(image_not_present) reports a pull only when the image is not "
@@ -842,7 +510,7 @@ OPTIONS = [
                                                                        "differs."))),
     steer("removal_wait_timeout", dict(type="float", description=doc(
         "Seconds to wait for a container the engine is already removing to be gone (default: as long as it "
-        "takes).")), parse=_parse_timeout),
+        "takes).")), parse=parse_timeout),
     steer("restart", dict(type="bool", default=False, description=doc(
         "With O(state=started), restart the container even when nothing changed (as O(state=restarted))."))),
     Option("restart_policy", dict(type="raw", description=doc(
@@ -853,7 +521,7 @@ OPTIONS = [
         "Quote C(\"no\") in YAML, or the value becomes the boolean false (which is accepted as C(no) too).",
         "A change is applied in place (same container ID, the process is not restarted).",
         "Accepted values: C(no), C(on-failure), C(on-failure:N), C(always), C(unless-stopped).")),
-        parse=_parse_restart_policy, put=_put_restart_policy, read=_read_restart_policy, live="RestartPolicy",
+        parse=parse_restart_policy, put=put_restart_policy, read=read_restart_policy, live="RestartPolicy",
         show=format_policy),
     steer("restart_retries", dict(type="int", description=doc(
         "Maximum restart count for O(restart_policy=on-failure); C(0) means no limit. Only valid with "
@@ -862,7 +530,7 @@ OPTIONS = [
     host("security_opts", "SecurityOpt", dict(STRLIST, description=doc(
         "Security options, e.g. C(no-new-privileges), C(seccomp=unconfined), C(apparmor=PROFILE).")), kind="set"),
     host("shm_size", "ShmSize", dict(type="str", description=doc("Size of C(/dev/shm), e.g. C(128m).")),
-         parse=_size, empty=64 * 1024 * 1024),
+         parse=parse_size, empty=64 * 1024 * 1024),
     steer("state", dict(type="str", choices=["started", "present", "stopped", "restarted", "healthy", "absent"],
                         default="started", description=doc(
                             "C(started) creates the container when missing and makes sure it runs.",
@@ -874,24 +542,24 @@ OPTIONS = [
                             "C(healthy) like C(started), then waits until its health check passes "
                             "(O(healthy_wait_timeout)); the image or O(healthcheck) must define one.",
                             "C(absent) removes the container (never its named volumes).")),
-          parse=_choices("started", "present", "stopped", "restarted", "healthy", "absent")),
+          parse=parse_choices("started", "present", "stopped", "restarted", "healthy", "absent")),
     config("stop_signal", "StopSignal", dict(type="str", description=doc(
-        "Signal that stops the container, e.g. C(SIGTERM) or C(SIGINT).")), parse=_parse_signal),
+        "Signal that stops the container, e.g. C(SIGTERM) or C(SIGINT).")), parse=parse_signal),
     Option("stop_timeout", dict(type="int", description=doc(
         "Seconds to wait after the stop signal before the container is killed. Stored on the container and used "
         "when this module stops, restarts or recreates it. Not compared unless O(comparisons) names it.")),
-        parse=_parse_stop_timeout, put=_section_writer("Config", "StopTimeout"),
+        parse=parse_stop_timeout, put=_section_writer("Config", "StopTimeout"),
         read=_section_reader("Config", "StopTimeout", None), compare="ignore"),
     host("storage_opts", "StorageOpt", dict(type="dict", description=doc(
         "Storage driver options, e.g. C(size: 10G) (needs a storage driver that supports it).")), kind="dict"),
     host("sysctls", "Sysctls", dict(type="dict", description=doc(
-        "Namespaced kernel parameters, e.g. C(net.ipv4.ip_forward: 1).")), parse=_parse_sysctls),
+        "Namespaced kernel parameters, e.g. C(net.ipv4.ip_forward: 1).")), parse=parse_sysctls),
     host("tmpfs", "Tmpfs", dict(STRLIST, description=doc(
-        "tmpfs mounts, C(/PATH[:OPTIONS]) (e.g. C(/run:size=64m,mode=1777)).")), parse=_parse_tmpfs, kind="dict"),
+        "tmpfs mounts, C(/PATH[:OPTIONS]) (e.g. C(/run:size=64m,mode=1777)).")), parse=parse_tmpfs, kind="dict"),
     config("tty", "Tty", dict(type="bool", description=doc("Allocate a pseudo-TTY.")), empty=False),
     Option("ulimits", dict(STRLIST, description=doc(
-        "Resource limits, C(NAME:SOFT[:HARD]) (e.g. C(nofile:1024:2048)).")), parse=_parse_ulimits,
-        put=_section_writer("HostConfig", "Ulimits"), read=_read_ulimits, kind="set"),
+        "Resource limits, C(NAME:SOFT[:HARD]) (e.g. C(nofile:1024:2048)).")), parse=parse_ulimits,
+        put=_section_writer("HostConfig", "Ulimits"), read=read_ulimits, kind="set"),
     config("user", "User", dict(type="str", description=doc(
         "User (and group) the process runs as, C(name), C(uid) or C(uid:gid).")), empty=""),
     host("userns_mode", "UsernsMode", dict(type="str", description=doc("User namespace mode, e.g. C(host).")),
@@ -904,8 +572,8 @@ OPTIONS = [
         "Volumes as C(CONTAINER_PATH) (anonymous volume), C(VOLUME_NAME:CONTAINER_PATH[:MODE]) (named volume) or "
         "C(/HOST_PATH:CONTAINER_PATH[:MODE]) (bind mount). MODE is a comma list of C(ro), C(rw), C(z), C(Z), "
         "C(nocopy) and propagation flags.")),
-        parse=_parse_volumes, put=_put_volumes, read=_read_volumes, show=_show_volumes, kind="set",
-        elements=lambda value: _show_volumes(value or ([], []))),
+        parse=parse_volumes, put=put_volumes, read=read_volumes, show=show_volumes, kind="set",
+        elements=lambda value: show_volumes(value or ([], []))),
     host("volumes_from", "VolumesFrom", dict(STRLIST, description=doc(
         "Containers to take volumes from, C(NAME[:ro|rw]).")), kind="set"),
     config("working_dir", "WorkingDir", dict(type="str", description=doc("Working directory of the process."))),

@@ -27,6 +27,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.options 
     OPTIONS,
     argument_spec,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.images import with_default_tag
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 try:
@@ -37,7 +38,7 @@ except ImportError:  # pragma: no cover - client needs ansible; keep the pure co
 # Written on every container this collection creates, next to OWNER_LABEL (labels cannot change after
 # creation, so both are set at create time and never compared):
 # - the name the container was created under: a container found under the aside name of X is one a
-#   recreate of X set aside only when it says it was created as X (see manager.is_set_aside);
+#   recreate of X set aside only when it says it was created as X (see plan.is_set_aside);
 # - its owner: ``containers`` with ``prune`` removes only containers of its own owner.
 NAME_LABEL = "io.dockyard.created-as"
 OWNER_SCOPE_LABEL = "io.dockyard.owner"
@@ -319,7 +320,7 @@ class ContainerSpec(object):
             else:
                 configured = (inspect.get("Config") or {}).get("Image") or ""
                 if (self.image_name_mismatch == "recreate" and configured and not configured.startswith("sha256:")
-                        and _reference(configured) != _reference(self.image)):
+                        and with_default_tag(configured) != with_default_tag(self.image)):
                     differences.append(Difference("image", configured, self.image, RECREATE))
         for option in self._compared():
             want = self.values[option.name]
@@ -345,14 +346,6 @@ class ContainerSpec(object):
             # above the swap limit set at creation is refused.
             body["MemorySwap"] = 2 * body["Memory"]
         return body
-
-
-def _reference(ref):
-    """``app`` -> ``app:latest``: the same reference written two ways compares equal."""
-    if "@" in ref:
-        return ref
-    last = ref.rsplit("/", 1)[-1]
-    return ref if ":" in last else ref + ":latest"
 
 
 CGROUP_ROOT = "/sys/fs/cgroup"

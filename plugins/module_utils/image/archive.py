@@ -18,6 +18,8 @@ import json
 import re
 import tarfile
 
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.images import with_default_tag
+
 DEFAULT_REGISTRY_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/")
 
 
@@ -32,12 +34,7 @@ def normalize_reference(ref):
         if ref.startswith(prefix):
             ref = ref[len(prefix):]
             break
-    if "@" in ref:
-        return ref
-    last = ref.rsplit("/", 1)[-1]
-    if ":" not in last:
-        ref += ":latest"
-    return ref
+    return with_default_tag(ref)
 
 
 def _config_id(config_path):
@@ -110,9 +107,7 @@ def export_reference(name, tag="latest"):
         raise ArchiveError("names: %r is not an image reference or ID (for example app:1.2 or sha256:...)" % name)
     if is_image_id(name):
         return name
-    if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
-        name = "%s:%s" % (name, tag or "latest")
-    return normalize_reference(name)
+    return normalize_reference(with_default_tag(name, tag or "latest"))
 
 
 def is_image_id(ref):

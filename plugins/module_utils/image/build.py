@@ -10,6 +10,8 @@ __metaclass__ = type
 import os
 import re
 
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.images import split_reference
+
 _REFERENCE = re.compile(r"^[a-z0-9]+(?:[._:/-][A-Za-z0-9_.-]+)*(?:@sha256:[0-9a-f]{64})?$", re.I)
 
 
@@ -108,10 +110,7 @@ class PushError(Exception):
 
 def repository_of(reference):
     """``reg:5000/app:1`` -> ``reg:5000/app`` (the part a RepoDigest starts with)."""
-    if "@" in reference:
-        return reference.split("@", 1)[0]
-    name, sep, tag = reference.rpartition(":")
-    return name if sep and "/" not in tag else reference
+    return split_reference(reference)[0]
 
 
 def registry_has(image, reference, remote_digest):

@@ -23,6 +23,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.images import with_default_tag
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm import options
 # The names below are the table's; they are kept here for the code that has always imported them from this file.
 from ansible_collections.dockyard.docker.plugins.module_utils.swarm.options import (  # noqa: F401 pylint: disable=unused-import
@@ -53,10 +54,7 @@ def pin_image(image, digest):
     records); an image already pinned by digest is kept as it is."""
     if not image or "@" in image:
         return image
-    last = image.rsplit("/", 1)[-1]
-    if ":" not in last:
-        image += ":latest"
-    return "%s@%s" % (image, digest)
+    return "%s@%s" % (with_default_tag(image), digest)
 
 
 def build_spec(params, network_ids=None, secret_ids=None, config_ids=None):

@@ -31,7 +31,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     explain_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import reconcile
+from ansible_collections.dockyard.docker.plugins.module_utils.container.execute import reconcile
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import OWNER_LABEL, parse_spec
 
 IMAGE_ID = "sha256:" + "b" * 64
@@ -154,7 +154,7 @@ def test_importing_the_client_does_not_import_the_sdk_until_asked():
     code = (
         "import sys\n"
         "from ansible_collections.dockyard.docker.plugins.module_utils import client\n"
-        "from ansible_collections.dockyard.docker.plugins.module_utils.container import manager\n"
+        "from ansible_collections.dockyard.docker.plugins.module_utils.container import execute\n"
         "print('docker' in sys.modules)\n"
         "from ansible_collections.dockyard.docker.plugins.module_utils.client import APIError\n"
         "import docker.errors\n"

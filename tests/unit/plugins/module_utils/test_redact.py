@@ -5,7 +5,7 @@
 import json
 
 from ansible_collections.dockyard.docker.plugins.module_utils import redact
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import plan
+from ansible_collections.dockyard.docker.plugins.module_utils.container.plan import plan
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import OWNER_LABEL, parse_spec
 
 IMAGE_ID = "sha256:" + "a" * 64

@@ -16,8 +16,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import NotF
 from ansible_collections.dockyard.docker.plugins.module_utils.compose import deploy
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import load_project
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import item_result
-from ansible_collections.dockyard.docker.plugins.module_utils.container.converge import Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_execute import Refused
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import item_result
 from ansible_collections.dockyard.docker.plugins.modules import compose
 
 IMG = "dockyard-lab/app:latest"

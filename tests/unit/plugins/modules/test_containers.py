@@ -26,8 +26,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     EngineHTTPError,
     EngineUnreachable,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import parse_items
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import reconcile
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import parse_items
+from ansible_collections.dockyard.docker.plugins.module_utils.container.execute import reconcile
 from ansible_collections.dockyard.docker.plugins.modules import containers as bulk_module
 
 docker_errors = pytest.importorskip("docker.errors")

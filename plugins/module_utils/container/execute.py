@@ -1,20 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dockyard.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reconcile one container with a :class:`ContainerSpec`.
+"""The engine half of reconciling one container with a :class:`ContainerSpec`: running the plan.
 
-Two halves:
-
-* :func:`plan` is pure: from the spec, the container's inspect data (or ``None``)
-  and the wanted image ID it returns a :class:`Plan` -- the steps to run, the
-  user-facing ``actions`` and the before/after diff.  Check mode stops here, so
-  it predicts exactly what a real run does.
-* :func:`execute` runs a plan's steps on an engine (``docker.APIClient``).
-
-Both modules take the same path: :func:`prepare` (inspect by name, resolve the
-image, plan) then :func:`apply` (execute, read the result back).  ``container``
-calls :func:`reconcile` (the two in a row); ``containers`` prepares every item
-first and then applies the plans in parallel with :func:`run_parallel`.
+:func:`execute` runs the steps of a ``container.plan`` :class:`~.plan.Plan` on an engine
+(``docker.APIClient``).  Both modules take the same path: :func:`prepare` (inspect by name, resolve
+the image, plan) then :func:`apply` (execute, read the result back).  ``container`` calls
+:func:`reconcile` (the two in a row); ``containers`` prepares every item first and then applies the
+plans in parallel (``container.bulk_execute``).
 The engine is only ever asked about the container by name -- nothing is listed.
 """
 
@@ -22,211 +15,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
 import time
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
-    NAME_LABEL,
-    OWNER_LABEL,
-    RECREATE,
-    UPDATE,
-    Context,
+from ansible_collections.dockyard.docker.plugins.module_utils.container.plan import (
+    ASIDE_SUFFIX,
+    ContainerError,
+    aside_name,
+    check_image_rules,
+    container_status,
+    is_paused,
+    is_running,
+    is_set_aside,
+    plan,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import Context
 
 from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock
 from ansible_collections.dockyard.docker.plugins.module_utils.client import explain_error, or_none
-from ansible_collections.dockyard.docker.plugins.module_utils import redact
-
-
-class ContainerError(Exception):
-    """A reconcile step that cannot proceed; the message is for the operator."""
-
-
-class Plan(object):
-    """What reconcile will do: ``steps`` (internal), ``actions`` (returned), ``diff``."""
-
-    def __init__(self):
-        self.steps = []
-        self.actions = []
-        self.differences = []
-        self.before = {}
-        self.after = {}
-        # The old container of an interrupted recreate (renamed aside), when there is one.
-        self.leftover = None
-
-    @property
-    def changed(self):
-        return bool(self.actions)
-
-    def add(self, step, action):
-        self.steps.append(step)
-        if action:
-            self.actions.append(action)
-
-
-def container_status(inspect):
-    if not inspect:
-        return "absent"
-    state = inspect.get("State") or {}
-    if state.get("Restarting"):
-        return "restarting"
-    return state.get("Status") or ("running" if state.get("Running") else "exited")
-
-
-def _is_running(inspect):
-    state = (inspect or {}).get("State") or {}
-    return bool(state.get("Running") or state.get("Restarting"))
-
-
-def _is_paused(inspect):
-    return bool(((inspect or {}).get("State") or {}).get("Paused"))
-
-
-def _has_healthcheck(spec, image):
-    wanted = spec.values.get("healthcheck")
-    if wanted is not None:
-        return wanted.get("Test") != ["NONE"]
-    test = (((image or {}).get("Config") or {}).get("Healthcheck") or {}).get("Test")
-    return bool(test) and test != ["NONE"]
-
-
-def check_image_rules(spec, image):
-    """Refusals that need the image: ``state: healthy`` without a check, ``image_label_mismatch: fail``."""
-    if spec.state == "healthy" and image is not None and not _has_healthcheck(spec, image):
-        raise ContainerError(
-            "state healthy needs a health check, but image %s defines none and healthcheck is not given: "
-            "add healthcheck (test, interval, ...) or use state started" % spec.image)
-    if spec.image_label_mismatch == "fail" and image is not None:
-        given = spec.values.get("labels") or {}
-        extra = sorted(k for k in ((image.get("Config") or {}).get("Labels") or {}) if k not in given)
-        if extra:
-            raise ContainerError(
-                "image %s sets labels that labels does not name: %s (image_label_mismatch: fail); add them to "
-                "labels or set image_label_mismatch: ignore" % (spec.image, ", ".join(extra)))
-
-
-def plan(spec, inspect, image_id=None, pulled=None, ctx=None, leftover=None):
-    """Pure: the steps that turn ``inspect`` (``None`` = no container) into ``spec``.
-
-    ``image_id`` is the ID of the image the spec names as it will be when the
-    steps run (``None`` when it is not known yet, e.g. not pulled in check mode).
-    ``pulled`` is an image reference that will have been pulled (reported first).
-    ``ctx`` (a :class:`spec.Context`) carries the image's own settings for the comparison.
-    ``leftover`` is the container found under the aside name (see :func:`aside_name`).  When it is
-    the old container of an interrupted recreate (:func:`is_set_aside`) it is restored under its
-    name when there is no container by that name, else removed.  Any other container there is
-    never touched, and a plan that needs the aside name (a recreate) is refused naming it.
-    """
-    ctx = ctx or Context(spec)
-    result = Plan()
-    if pulled:
-        result.actions.append("pulled image %s" % pulled)
-    foreign = None
-    if leftover is not None and not is_set_aside(leftover, spec.name):
-        foreign, leftover = leftover, None
-    if leftover is not None:
-        result.leftover = leftover
-        if inspect is None and spec.state != "absent":
-            result.add("restore", "restored %s (left by an interrupted recreate) as %s"
-                       % (aside_name(spec.name), spec.name))
-            inspect = dict(leftover, Name="/" + spec.name)
-        else:
-            result.add("remove_leftover", "removed %s (left by an interrupted recreate)" % aside_name(spec.name))
-    status = container_status(inspect)
-    result.before["state"] = status
-
-    if spec.state == "absent":
-        result.after["state"] = "absent"
-        if inspect is not None:
-            result.add("remove", "removed")
-        return result
-
-    want_running = spec.state in ("started", "restarted", "healthy")
-    restart = spec.state == "restarted" or (spec.restart and spec.state in ("started", "healthy"))
-    if inspect is None:
-        if spec.image is None:
-            raise ContainerError(
-                "image is required to create container %s (it does not exist yet)" % spec.name
-            )
-        result.after.update(redact.mask_env_views({}, spec.desired_view(image_id))[1])
-        result.add("create", "created")
-        if want_running:
-            result.add("start", "started")
-            _finish_running(spec, result)
-        result.after["state"] = ("paused" if spec.paused and want_running
-                                 else "running" if want_running else "created")
-        return result
-
-    differences = spec.compare(inspect, image_id, ctx)
-    result.differences = differences
-    before = spec.actual_view(inspect, ctx)
-    before["state"] = status
-    result.before, result.after = redact.mask_env_views(before, spec.desired_view(image_id))
-    running = _is_running(inspect)
-    recreate = [d for d in differences if d.kind == RECREATE]
-    update = [d for d in differences if d.kind == UPDATE]
-
-    if recreate or spec.recreate:
-        if foreign is not None:
-            raise ContainerError(aside_taken(spec.name, foreign))
-        reasons = ["%s changed" % d.option for d in recreate]
-        if spec.recreate:
-            reasons.append("recreate requested")
-        result.add("recreate", "recreated: %s" % ", ".join(reasons))
-        start = want_running or (spec.state == "present" and running)
-        if start:
-            result.add("start", "started")
-            _finish_running(spec, result)
-        result.after["state"] = ("paused" if start and spec.paused else "running" if start else "created")
-        return result
-
-    if update:
-        result.add("update", "updated %s" % ", ".join(d.option for d in update))
-    after = status
-    if want_running and not running:
-        result.add("start", "started")
-        after = "running"
-    elif spec.state == "stopped" and running:
-        if _is_paused(inspect):
-            result.add("unpause", None)
-        result.add("stop", "stopped")
-        after = "exited"
-    elif restart:
-        if _is_paused(inspect):
-            result.add("unpause", None)
-        result.add("restart", "restarted")
-        after = "running"
-    if after == "running" or (running and spec.state != "stopped"):
-        paused_now = _is_paused(inspect) and "restart" not in result.steps and "start" not in result.steps
-        if spec.paused is True and not paused_now:
-            result.add("pause", "paused")
-            after = "paused"
-        elif spec.paused is False and paused_now:
-            result.add("unpause", "unpaused")
-            after = "running"
-        elif paused_now:
-            after = "paused"
-    if spec.state == "healthy" and not _healthy(inspect, result):
-        result.add("wait_healthy", None)
-    result.after["state"] = after
-    return result
-
-
-def _healthy(inspect, result):
-    health = ((inspect or {}).get("State") or {}).get("Health") or {}
-    return health.get("Status") == "healthy" and not result.steps
-
-
-def _finish_running(spec, result):
-    if spec.paused:
-        result.add("pause", "paused")
-    if spec.state == "healthy":
-        result.add("wait_healthy", None)
-    if spec.detach is False:
-        result.add("wait_exit", None)
-
-
-# --------------------------------------------------------------------------- engine side
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.images import repository_and_tag
 
 
 def inspect_container(api, name):
@@ -238,18 +44,8 @@ def inspect_image(api, ref):
     return or_none(api.inspect_image, ref)
 
 
-def split_reference(ref):
-    """``registry:5000/app:1.2`` -> (``registry:5000/app``, ``1.2``); digests stay in the repository."""
-    if "@" in ref:
-        return ref, None
-    name, sep, tag = ref.rpartition(":")
-    if sep and "/" not in tag:
-        return name, tag
-    return ref, "latest"
-
-
 def pull_image(api, ref, platform=None):
-    repo, tag = split_reference(ref)
+    repo, tag = repository_and_tag(ref)
     kwargs = dict(tag=tag, stream=True, decode=True)
     if platform:
         kwargs["platform"] = platform
@@ -344,44 +140,6 @@ def _remove(api, container_id, spec):
     api.remove_container(container_id, v=not spec.keep_volumes, force=True)
 
 
-ASIDE_SUFFIX = "-dockyard-old"
-
-
-def aside_name(name):
-    """Where a recreate keeps the old container until the new one runs (one fixed name per container)."""
-    return name + ASIDE_SUFFIX
-
-
-def is_set_aside(inspect, name):
-    """Whether the container ``inspect`` (found under ``aside_name(name)``) is one a recreate of ``name`` set aside.
-
-    This collection labels every container it creates with the name it was created under
-    (``io.dockyard.created-as``); a recreate renames the old container aside, so the label still says
-    ``name``.  A container without this collection's ownership label, or created as something else, is
-    someone else's and is never removed or renamed.  Containers created by versions that did not write
-    the name label yet (ownership label only) are taken as set aside: they are this collection's own.
-    """
-    labels = ((inspect or {}).get("Config") or {}).get("Labels") or {}
-    if OWNER_LABEL not in labels:
-        return False
-    created_as = labels.get(NAME_LABEL)
-    return created_as is None or created_as == name
-
-
-def aside_taken(name, inspect):
-    """The refusal when a recreate of ``name`` needs the aside name and another container holds it."""
-    aside = aside_name(name)
-    labels = ((inspect or {}).get("Config") or {}).get("Labels") or {}
-    if OWNER_LABEL not in labels:
-        whose = "this collection did not create it"
-    else:
-        whose = "it was created as %s, not %s" % (labels.get(NAME_LABEL), name)
-    return ("container %s (%s) is not one a recreate of %s set aside (%s), and recreating %s needs that name to "
-            "keep the old container until the new one runs. Nothing was changed: rename or remove %s "
-            "(docker rename %s NEW-NAME), then run again."
-            % (aside, (inspect.get("Id") or "")[:12], name, whose, name, aside, aside))
-
-
 class RecreateFailed(ContainerError):
     """A recreate whose new container did not come up; the old one is back under its name."""
 
@@ -397,9 +155,9 @@ def _recreate(api, spec, inspect, ctx, start=False, healthy=False):
     the same ``volumes``/``mounts``.
     """
     old_id = inspect["Id"]
-    was_running = _is_running(inspect)
+    was_running = is_running(inspect)
     if was_running:
-        if _is_paused(inspect):
+        if is_paused(inspect):
             api.unpause(old_id)
         _stop(api, old_id, spec, inspect)
     api.rename(old_id, aside_name(spec.name))
@@ -487,7 +245,7 @@ def execute(api, spec, inspect, the_plan, ctx=None, outcome=None):
         elif step == "remove_leftover":
             api.remove_container(the_plan.leftover["Id"], v=False, force=True)
         elif step == "remove":
-            if _is_running(inspect) and not _is_paused(inspect):
+            if is_running(inspect) and not is_paused(inspect):
                 _stop(api, container_id, spec, inspect)
             _remove(api, container_id, spec)
             container_id = None
@@ -502,7 +260,7 @@ def execute(api, spec, inspect, the_plan, ctx=None, outcome=None):
         elif step == "stop":
             _stop(api, container_id, spec, inspect)
         elif step == "restart":
-            if spec.force_kill and _is_running(inspect):
+            if spec.force_kill and is_running(inspect):
                 api.kill(container_id, signal=spec.kill_signal or "SIGKILL")
                 api.start(container_id)
             elif spec.values.get("stop_timeout") is not None:
@@ -646,37 +404,3 @@ def reconcile(api, spec, check_mode=False, reader=None, lock=None):
             return prepared.result()
         return apply(api, prepared, reader)
 
-
-# --------------------------------------------------------------------------- many at once
-
-
-def run_parallel(func, items, parallelism=4):
-    """Call ``func(item)`` for every item with at most ``parallelism`` at a time.
-
-    Returns a list in item order of ``(result, exception)`` pairs: one failing item
-    does not stop the others.
-    """
-    items = list(items)
-    results = [None] * len(items)
-    parallelism = max(1, int(parallelism or 1))
-    lock = threading.Lock()
-    cursor = [0]
-
-    def worker():
-        while True:
-            with lock:
-                index = cursor[0]
-                cursor[0] += 1
-            if index >= len(items):
-                return
-            try:
-                results[index] = (func(items[index]), None)
-            except Exception as exc:  # noqa: BLE001 - reported per item
-                results[index] = (None, exc)
-
-    threads = [threading.Thread(target=worker) for _i in range(min(parallelism, len(items)))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results

@@ -7,13 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
-
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import (
     ImageResolver,
-    ThreadClients,
     container_names,
     execution_waves,
     item_result,
@@ -21,7 +18,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk imp
     prune_candidates,
     summarize,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import plan
+from ansible_collections.dockyard.docker.plugins.module_utils.container.plan import plan
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import SpecError, parse_spec
 
 OWNER = "io.dockyard.managed"
@@ -184,40 +181,3 @@ def test_item_result_and_summarize():
     assert [r["name"] for r in failed] == ["cc"]
     assert [d["before_header"] for d in diff] == ["aa"]
     assert summarize([results[1]])[0] is False
-
-
-def test_thread_clients_one_per_worker_thread_main_keeps_its_own():
-    made = []
-
-    class Client(object):
-        closed = False
-
-        def close(self):
-            self.closed = True
-
-    def factory():
-        client = Client()
-        made.append(client)
-        return client
-
-    main = Client()
-    clients = ThreadClients(main, factory)
-    assert clients.get() is main
-    seen = []
-    barrier = threading.Barrier(3)
-
-    def worker():
-        first = clients.get()
-        barrier.wait()
-        seen.append((first, clients.get()))
-
-    threads = [threading.Thread(target=worker) for _i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(made) == 3
-    assert all(a is b for a, b in seen)
-    assert len(set(id(a) for a, _b in seen)) == 3
-    clients.close()
-    assert all(c.closed for c in made) and not main.closed

@@ -4,8 +4,8 @@
 """What the bulk ``containers`` module adds around the per-container code path.
 
 Every container is still inspected, planned and changed by
-``container_manager`` (``inspect_container``, ``resolve_image``, ``plan``,
-``execute``) exactly as the ``container`` module does it.  This file holds the
+``container.plan`` and ``container.execute`` (``inspect_container``, ``resolve_image``,
+``plan``, ``execute``) exactly as the ``container`` module does it.  This file holds the
 parts that only exist because there are many containers in one task:
 
 * :func:`parse_items` validates the whole list first (nothing is changed when one
@@ -21,16 +21,14 @@ parts that only exist because there are many containers in one task:
 * :func:`item_result` and :func:`summarize` shape the per-container and overall
   results.
 
-Pure code except :class:`ThreadClients` (one engine client per worker thread).
+Pure code: ``container.bulk_execute`` runs the plans on the engine.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
-
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import aside_name
+from ansible_collections.dockyard.docker.plugins.module_utils.container.plan import aside_name
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import (
     DEFAULT_OWNER,
     NAME_LABEL,
@@ -77,7 +75,7 @@ def parse_items(items, owner=None):
 class ImageResolver(object):
     """Resolve each (image, pull) once per task, in list order.
 
-    ``resolve`` is ``container_manager.resolve_image``-shaped:
+    ``resolve`` is ``execute.resolve_image``-shaped:
     ``resolve(spec) -> (image, pulled_ref)``.  After a real pull the image is on
     the host, so later items on the same image report no pull (as the next
     iteration of a loop would find it local).  In check mode nothing is pulled, so
@@ -168,7 +166,7 @@ def prune_candidates(summaries, wanted_names, owner=DEFAULT_OWNER):
 
 
 def _set_aside_for_listed(labels, names, aside_of_wanted):
-    """Whether the container is the set-aside copy of a listed one (``manager.is_set_aside``'s label rule)."""
+    """Whether the container is the set-aside copy of a listed one (``plan.is_set_aside``'s label rule)."""
     for name in names:
         original = aside_of_wanted.get(name)
         if original is not None and labels.get(NAME_LABEL, original) == original:
@@ -205,39 +203,3 @@ def summarize(results):
             ))
     return changed, failed, diff
 
-
-class ThreadClients(object):
-    """One engine client per thread, made on first use by ``factory()``.
-
-    The calling (main) thread keeps ``main``; requests sessions are not shared
-    between threads.
-    """
-
-    def __init__(self, main, factory):
-        self._main = main
-        self._main_thread = threading.current_thread()
-        self._factory = factory
-        self._local = threading.local()
-        self._made = []
-        self._lock = threading.Lock()
-
-    def get(self):
-        if threading.current_thread() is self._main_thread:
-            return self._main
-        api = getattr(self._local, "api", None)
-        if api is None:
-            api = self._factory()
-            self._local.api = api
-            with self._lock:
-                self._made.append(api)
-        return api
-
-    def close(self):
-        with self._lock:
-            made, self._made = self._made, []
-        for api in made:
-            if api is not self._main:
-                try:
-                    api.close()
-                except Exception:  # noqa: BLE001 - closing is best effort
-                    pass

@@ -22,23 +22,22 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     explain_error,
     fail_from_error,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import (
     ImageResolver,
-    ThreadClients,
     execution_waves,
     item_result,
     prune_candidates,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
-    ContainerError,
+from ansible_collections.dockyard.docker.plugins.module_utils.container.execute import (
     apply,
     list_aside,
     prepare,
     replan,
     resolve_image,
-    run_parallel,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.container.plan import ContainerError
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import DEFAULT_OWNER, parse_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.parallel import ThreadClients, run_parallel
 
 
 # Steps that only wait for the engine (a stop waits up to the stop timeout): not bounded by parallelism.
@@ -136,7 +135,7 @@ class BulkReconciler(object):
             lock.release()
 
     def aside_names(self):
-        """:func:`manager.list_aside` through the reader (the first read of a run: failing says so)."""
+        """:func:`execute.list_aside` through the reader (the first read of a run: failing says so)."""
         try:
             return list_aside(self.reader)
         except Exception as exc:  # noqa: BLE001 - an unreachable engine is said as connect() says it

@@ -9,15 +9,9 @@ from docker.errors import APIError, NotFound
 from ansible_collections.dockyard.docker.plugins.module_utils import change_lock
 from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import ChangeLock, ChangeLockError
 
-from ansible_collections.dockyard.docker.plugins.module_utils.container import manager
-from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import (
-    ContainerError,
-    RecreateFailed,
-    is_set_aside,
-    plan,
-    reconcile,
-    run_parallel,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.container import execute
+from ansible_collections.dockyard.docker.plugins.module_utils.container.execute import RecreateFailed, _wait_exit, reconcile
+from ansible_collections.dockyard.docker.plugins.module_utils.container.plan import ContainerError, is_set_aside, plan
 from ansible_collections.dockyard.docker.plugins.module_utils.container.spec import NAME_LABEL, OWNER_LABEL, parse_spec
 
 IMAGE_ID = "sha256:" + "a" * 64
@@ -159,16 +153,6 @@ def test_reconcile_recreate_moves_old_aside_and_keeps_volumes():
     assert ("rename", "c" * 64, "web-dockyard-old") in api.calls
 
 
-def test_run_parallel_keeps_order_and_errors():
-    def work(x):
-        if x == 3:
-            raise ValueError("three")
-        return x * 2
-    results = run_parallel(work, range(6), parallelism=3)
-    assert [r for r, _e in results] == [0, 2, 4, None, 8, 10]
-    assert isinstance(results[3][1], ValueError)
-
-
 class FailingAPI(FakeAPI):
     """The engine refuses one step of the new container (a real engine does this for a taken host port)."""
 
@@ -224,7 +208,7 @@ class NeverHealthyAPI(FakeAPI):
 
 
 def test_a_recreate_whose_new_container_never_gets_healthy_puts_the_old_one_back(monkeypatch, fake_clock):
-    monkeypatch.setattr(manager, "time", fake_clock)
+    monkeypatch.setattr(execute, "time", fake_clock)
     api = NeverHealthyAPI(container=inspect_of())
     with pytest.raises(RecreateFailed) as err:
         reconcile(api, spec(env={"A": "2"}, state="healthy", healthcheck={"test": ["CMD", "true"]},
@@ -376,8 +360,6 @@ class _AutoRemovingEngine(object):
 
 
 def test_detach_false_with_auto_remove_and_cleanup_leaves_the_removal_to_the_engine():
-    from ansible_collections.dockyard.docker.plugins.module_utils.container.manager import _wait_exit
-
     engine = _AutoRemovingEngine()
     outcome = {}
     _wait_exit(engine, "c" * 64, spec(auto_remove=True, cleanup=True, detach=False, output_logs=True), outcome)
