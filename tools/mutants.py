@@ -30,7 +30,7 @@ BULK = "plugins/module_utils/container/converge.py"
 COMPOSE = "plugins/module_utils/compose/deploy.py"
 COMPOSE_READER = "plugins/module_utils/compose/reader.py"
 BULK_PURE = "plugins/module_utils/container/bulk.py"
-ENGINE_OBJECTS = "plugins/module_utils/engine/objects.py"
+ENGINE_PRUNE = "plugins/module_utils/engine/prune.py"
 SWARM_OBJECTS = "plugins/module_utils/swarm/objects.py"
 LOGIN = "plugins/modules/login.py"
 REGISTRY_AUTH = "plugins/module_utils/image/registry_auth.py"
@@ -51,7 +51,7 @@ TESTS = {
     COMPOSE: (MODULES + "test_compose.py",),
     COMPOSE_READER: (UNIT + "test_compose_reader.py", MODULES + "test_compose.py"),
     BULK_PURE: (UNIT + "test_container_bulk.py", MODULES + "test_containers.py"),
-    ENGINE_OBJECTS: (UNIT + "test_engine_objects.py",),
+    ENGINE_PRUNE: (UNIT + "test_engine_prune.py",),
     SWARM_OBJECTS: (UNIT + "test_swarm_objects.py",),
     LOGIN: (MODULES + "test_login.py",),
     REGISTRY_AUTH: (MODULES + "test_login.py",),
@@ -125,11 +125,11 @@ MUTANTS = [
     ("`containers` prune takes another owner's or a Compose project's containers", BULK_PURE,
      "        if owner_of(labels) != owner or COMPOSE_PROJECT_LABEL in labels:",
      "        if owner_of(labels) is None:"),
-    ("volume prune takes named volumes without the `all` filter", ENGINE_OBJECTS,
+    ("volume prune takes named volumes without the `all` filter", ENGINE_PRUNE,
      '        if not filters.get("all") and not is_anonymous_volume(vol):\n            continue\n', ""),
-    ("prune takes objects of this collection without a label filter naming it", ENGINE_OBJECTS,
+    ("prune takes objects of this collection without a label filter naming it", ENGINE_PRUNE,
      "    if OWNER_LABEL in labels and not names_owner_label(filters):\n        return False\n", ""),
-    ("volume prune takes a volume a container uses", ENGINE_OBJECTS,
+    ("volume prune takes a volume a container uses", ENGINE_PRUNE,
      "        refs, size = usage.get(vol[\"Name\"], (0, -1))\n        if refs:\n            continue\n",
      "        refs, size = usage.get(vol[\"Name\"], (0, -1))\n"),
     ("rotation removes a `<name>-rotating` object it did not write", SWARM_OBJECTS,

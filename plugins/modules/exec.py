@@ -173,13 +173,13 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
-    SpecError,
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.exec import (
     demux_stream,
     exec_argv,
     exec_env,
     strip_empty_ends,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 
 class ExecError(Exception):
