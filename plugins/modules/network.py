@@ -137,16 +137,10 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     docker_argument_spec,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.named_object import (
-    NamedObjectManager,
-    Refused,
-    engine_view,
-    run,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import named_object, networks
 
 
-class NetworkManager(NamedObjectManager):
+class NetworkManager(named_object.NamedObjectManager):
     kind = "network"
 
     def inspect(self):
@@ -194,7 +188,7 @@ class NetworkManager(NamedObjectManager):
         if differing:
             attached = self.attached(before)
             if attached and not self.params["force"]:
-                raise Refused(
+                raise named_object.Refused(
                     "network %s differs (%s) and can only be changed by recreating it, but containers are "
                     "attached: %s. Set force: true to disconnect them, recreate the network and connect them "
                     "again." % (self.name, ", ".join(differing), ", ".join(n for n, _c in attached))
@@ -207,14 +201,15 @@ class NetworkManager(NamedObjectManager):
                 self.api.create_network(self.name, **networks.create_kwargs(self.desired))
                 for cid, endpoint in endpoints:
                     self.api.connect_container_to_network(cid, self.name, **endpoint)
-        return self.result(before, engine_view(self.desired, differing), dict(self.desired), bool(differing))
+        before_view = named_object.engine_view(self.desired, differing)
+        return self.result(before, before_view, dict(self.desired), bool(differing))
 
     def absent(self, before):
         if before is None:
             return self.result(None, {"state": "absent"}, {"state": "absent"}, False)
         attached = self.attached(before)
         if attached and not self.params["force"]:
-            raise Refused(
+            raise named_object.Refused(
                 "network %s has containers attached (%s), so it was not removed; disconnect them or set "
                 "force: true" % (self.name, ", ".join(n for n, _c in attached))
             )
@@ -241,7 +236,7 @@ def main():
     )
     argument_spec.update(docker_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run(module, networks.desired, NetworkManager, connect)
+    named_object.run(module, networks.desired, NetworkManager, connect)
 
 
 if __name__ == "__main__":

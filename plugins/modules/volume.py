@@ -144,16 +144,10 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     docker_argument_spec,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine import volumes
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.named_object import (
-    NamedObjectManager,
-    Refused,
-    engine_view,
-    run,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import named_object, volumes
 
 
-class VolumeManager(NamedObjectManager):
+class VolumeManager(named_object.NamedObjectManager):
     kind = "volume"
 
     def inspect(self):
@@ -176,8 +170,9 @@ class VolumeManager(NamedObjectManager):
         try:
             self.create(probe)
         except Exception as exc:  # noqa: BLE001
-            raise Refused("the %s driver refused the volume settings, so volume %s was kept as it is: %s"
-                          % (self.desired["driver"], self.name, getattr(exc, "explanation", None) or exc))
+            raise named_object.Refused(
+                "the %s driver refused the volume settings, so volume %s was kept as it is: %s"
+                % (self.desired["driver"], self.name, getattr(exc, "explanation", None) or exc))
         self.api.remove_volume(probe)
 
     def run(self):
@@ -185,7 +180,7 @@ class VolumeManager(NamedObjectManager):
         state, recreate = self.params["state"], self.params["recreate"]
         plan = volumes.plan(self.desired, before, state, recreate)
         differing = volumes.differences(self.desired, volumes.actual(before)) if before else {}
-        found = engine_view(self.desired, differing) if before else {}
+        found = named_object.engine_view(self.desired, differing) if before else {}
         if state == "present" and before and differing and "remove" not in plan:
             self.actions.append("differs (%s), left as it is (recreate: never)" % ", ".join(differing))
         if "remove" in plan:
@@ -193,8 +188,8 @@ class VolumeManager(NamedObjectManager):
             if users:
                 why = "removed" if state == "absent" else "recreated (%s)" % (
                     "recreate: always" if recreate == "always" else ", ".join(differing) + " changed")
-                raise Refused("volume %s is in use by container(s) %s, so it was not %s; remove those "
-                              "containers first" % (self.name, ", ".join(users), why))
+                raise named_object.Refused("volume %s is in use by container(s) %s, so it was not %s; remove those "
+                                           "containers first" % (self.name, ", ".join(users), why))
         if state == "absent":
             if plan:
                 self.actions.append("removed")
@@ -229,7 +224,7 @@ def main():
     )
     argument_spec.update(docker_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run(module, volumes.desired, VolumeManager, connect)
+    named_object.run(module, volumes.desired, VolumeManager, connect)
 
 
 if __name__ == "__main__":
