@@ -32,7 +32,7 @@ COMPOSE = "plugins/module_utils/compose/deploy.py"
 COMPOSE_READER = "plugins/module_utils/compose/reader.py"
 BULK_PLAN = "plugins/module_utils/container/bulk_plan.py"
 IMAGE_REFERENCES = "plugins/module_utils/parsing/images.py"
-ENGINE_OBJECTS = "plugins/module_utils/engine/objects.py"
+ENGINE_PRUNE = "plugins/module_utils/engine/prune.py"
 SWARM_OBJECTS = "plugins/module_utils/swarm/objects.py"
 LOGIN = "plugins/modules/login.py"
 REGISTRY_AUTH = "plugins/module_utils/image/registry_auth.py"
@@ -55,7 +55,7 @@ TESTS = {
     COMPOSE_READER: (UNIT + "test_compose_reader.py", MODULES + "test_compose.py"),
     BULK_PLAN: (UNIT + "test_container_bulk_plan.py", MODULES + "test_containers.py"),
     IMAGE_REFERENCES: (UNIT + "test_image_references.py",),
-    ENGINE_OBJECTS: (UNIT + "test_engine_objects.py",),
+    ENGINE_PRUNE: (UNIT + "test_engine_prune.py",),
     SWARM_OBJECTS: (UNIT + "test_swarm_objects.py",),
     LOGIN: (MODULES + "test_login.py",),
     REGISTRY_AUTH: (MODULES + "test_login.py",),
@@ -131,11 +131,11 @@ MUTANTS = [
      "        if owner_of(labels) is None:"),
     ("a registry's port is taken for an image tag", IMAGE_REFERENCES,
      "    if colon > slash:\n", "    if colon >= 0:\n"),
-    ("volume prune takes named volumes without the `all` filter", ENGINE_OBJECTS,
+    ("volume prune takes named volumes without the `all` filter", ENGINE_PRUNE,
      '        if not filters.get("all") and not is_anonymous_volume(vol):\n            continue\n', ""),
-    ("prune takes objects of this collection without a label filter naming it", ENGINE_OBJECTS,
+    ("prune takes objects of this collection without a label filter naming it", ENGINE_PRUNE,
      "    if OWNER_LABEL in labels and not names_owner_label(filters):\n        return False\n", ""),
-    ("volume prune takes a volume a container uses", ENGINE_OBJECTS,
+    ("volume prune takes a volume a container uses", ENGINE_PRUNE,
      "        refs, size = usage.get(vol[\"Name\"], (0, -1))\n        if refs:\n            continue\n",
      "        refs, size = usage.get(vol[\"Name\"], (0, -1))\n"),
     ("rotation removes a `<name>-rotating` object it did not write", SWARM_OBJECTS,

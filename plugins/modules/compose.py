@@ -239,7 +239,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 # Before the other module_utils are imported: their compiled code is kept on the host between runs.
 bytecode_cache.install()
 
-from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks as network_spec  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks, volumes  # noqa: E402
 from ansible_collections.dockyard.docker.plugins.module_utils.change_lock import (
     ChangeLockError,
     change_lock_argument_spec,
@@ -310,7 +310,7 @@ class ObjectPlanner(object):
             if not definition.get("external"):
                 desired = deploy.network_desired(definition)
                 if inspect is not None:
-                    differences = network_spec.compare(desired, inspect)[0]
+                    differences = networks.differences(desired, networks.actual(inspect))
             action = deploy.object_plan("network", definition, inspect, self.state, differences)
             self.networks.append(dict(definition=definition, desired=desired, action=action))
         for key in sorted(self.project.volumes):
@@ -320,7 +320,7 @@ class ObjectPlanner(object):
             if not definition.get("external"):
                 desired = deploy.volume_desired(definition)
                 if inspect is not None:
-                    differences = deploy.volume_differences(desired, inspect)
+                    differences = volumes.differences(desired, volumes.actual(inspect))
             action = deploy.object_plan("volume", definition, inspect, self.state, differences, remove_volumes)
             self.volumes.append(dict(definition=definition, desired=desired, action=action))
 

@@ -375,13 +375,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.engine.facts import (
     container_facts,
-    engine_facts,
-    swarm_facts,
-)
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
     disk_usage_summary,
+    engine_facts,
     image_summary,
     network_summary,
+    swarm_facts,
     volume_summary,
 )
 from ansible_collections.dockyard.docker.plugins.module_utils.shared_storage import shared_volume_state

@@ -173,13 +173,13 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
-    SpecError,
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.exec import (
     demux_stream,
     exec_argv,
     exec_env,
     strip_empty_ends,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 
 class ExecError(Exception):
@@ -228,7 +228,7 @@ def check_running(api, name):
     return data
 
 
-def main():
+def build_module():
     argument_spec = dict(
         container=dict(type="str", required=True),
         command=dict(type="str"),
@@ -243,12 +243,16 @@ def main():
         detach=dict(type="bool", default=False),
     )
     argument_spec.update(docker_argument_spec())
-    module = AnsibleModule(
+    return AnsibleModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         mutually_exclusive=[("command", "argv"), ("stdin", "detach")],
         required_one_of=[("command", "argv")],
     )
+
+
+def process_options(module):
+    """``(argv, env, stdin)`` from the options (env as ``KEY=value`` items, stdin with its newline); fails on bad ones."""
     params = module.params
     try:
         argv = exec_argv(params)
@@ -258,19 +262,23 @@ def main():
     stdin = params["stdin"]
     if stdin is not None and params["stdin_add_newline"] and not stdin.endswith("\n"):
         stdin += "\n"
+    return argv, env, stdin
 
-    engine = connect(module)
-    api = engine.api
-    name = params["container"]
+
+def require_running(module, api, argv):
+    name = module.params["container"]
     try:
         check_running(api, name)
     except ExecError as exc:
         module.fail_json(msg=str(exc), changed=False, argv=argv)
     except Exception as exc:  # noqa: BLE001
         fail_from_error(module, exc, "inspect container %s" % name, argv=argv)
-    if module.check_mode:
-        module.exit_json(changed=True, argv=argv, msg="check mode: the command was not run in container %s" % name)
 
+
+def run_process(module, api, argv, env, stdin):
+    """Create the exec and start it: ``(exec_id, output, rc)``, output and rc ``None`` when it runs detached."""
+    params = module.params
+    name = params["container"]
     try:
         created = api.exec_create(
             name, argv, stdout=True, stderr=True, stdin=stdin is not None, tty=params["tty"],
@@ -278,16 +286,16 @@ def main():
         exec_id = created["Id"]
         if params["detach"]:
             api.exec_start(exec_id, detach=True, tty=params["tty"])
-            data = rc = None
-        else:
-            sock = api.exec_start(exec_id, tty=params["tty"], socket=True)
-            data = talk(sock, to_bytes(stdin) if stdin is not None else None)
-            rc = api.exec_inspect(exec_id).get("ExitCode")
+            return exec_id, None, None
+        sock = api.exec_start(exec_id, tty=params["tty"], socket=True)
+        data = talk(sock, to_bytes(stdin) if stdin is not None else None)
+        return exec_id, data, api.exec_inspect(exec_id).get("ExitCode")
     except Exception as exc:  # noqa: BLE001
         fail_from_error(module, exc, "run %s in container %s" % (argv[0], name), changed=True, argv=argv)
-    if params["detach"]:
-        module.exit_json(changed=True, argv=argv, exec_id=exec_id)
 
+
+def output_result(params, argv, exec_id, rc, data):
+    """The result of a command that ran to its end: exit code, output as text and as lines."""
     if params["tty"]:
         out, err = data, b""
     else:
@@ -295,8 +303,22 @@ def main():
     stdout, stderr = to_text(out, errors="surrogate_or_replace"), to_text(err, errors="surrogate_or_replace")
     if params["strip_empty_ends"]:
         stdout, stderr = strip_empty_ends(stdout), strip_empty_ends(stderr)
-    result = dict(changed=True, argv=argv, exec_id=exec_id, rc=rc, stdout=stdout, stderr=stderr,
-                  stdout_lines=stdout.splitlines(), stderr_lines=stderr.splitlines())
+    return dict(changed=True, argv=argv, exec_id=exec_id, rc=rc, stdout=stdout, stderr=stderr,
+                stdout_lines=stdout.splitlines(), stderr_lines=stderr.splitlines())
+
+
+def main():
+    module = build_module()
+    argv, env, stdin = process_options(module)
+    engine = connect(module)
+    name = module.params["container"]
+    require_running(module, engine.api, argv)
+    if module.check_mode:
+        module.exit_json(changed=True, argv=argv, msg="check mode: the command was not run in container %s" % name)
+    exec_id, data, rc = run_process(module, engine.api, argv, env, stdin)
+    if module.params["detach"]:
+        module.exit_json(changed=True, argv=argv, exec_id=exec_id)
+    result = output_result(module.params, argv, exec_id, rc, data)
     if rc != 0:
         module.fail_json(msg="the command exited with code %s in container %s" % (rc, name), **result)
     module.exit_json(**result)

@@ -135,30 +135,13 @@ bytecode_cache.install()
 from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
     connect,
     docker_argument_spec,
-    fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.networks import (
-    NetworkSpecError,
-    compare,
-    create_kwargs,
-    validate,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import named_object, networks
 
 
-class NetworkError(Exception):
-    pass
-
-
-class NetworkManager(object):
-    def __init__(self, module, api, desired):
-        self.module = module
-        self.api = api
-        self.params = module.params
-        self.name = self.params["name"]
-        self.desired = desired
-        self.check_mode = module.check_mode
-        self.actions = []
+class NetworkManager(named_object.NamedObjectManager):
+    kind = "network"
 
     def inspect(self):
         data = or_none(self.api.inspect_network, self.name)
@@ -199,13 +182,13 @@ class NetworkManager(object):
             self.actions.append("created")
             after = dict(self.desired)
             if not self.check_mode:
-                self.api.create_network(self.name, **create_kwargs(self.desired))
-            return self.result(before, {}, after)
-        differing, actual = compare(self.desired, before)
+                self.api.create_network(self.name, **networks.create_kwargs(self.desired))
+            return self.result(before, {}, after, True)
+        differing = networks.differences(self.desired, networks.actual(before))
         if differing:
             attached = self.attached(before)
             if attached and not self.params["force"]:
-                raise NetworkError(
+                raise named_object.Refused(
                     "network %s differs (%s) and can only be changed by recreating it, but containers are "
                     "attached: %s. Set force: true to disconnect them, recreate the network and connect them "
                     "again." % (self.name, ", ".join(differing), ", ".join(n for n, _c in attached))
@@ -215,17 +198,18 @@ class NetworkManager(object):
                 endpoints = [(cid, self.endpoint(cid)) for _name, cid in attached]
                 self.disconnect_all(attached)
                 self.api.remove_network(before["Id"])
-                self.api.create_network(self.name, **create_kwargs(self.desired))
+                self.api.create_network(self.name, **networks.create_kwargs(self.desired))
                 for cid, endpoint in endpoints:
                     self.api.connect_container_to_network(cid, self.name, **endpoint)
-        return self.result(before, actual, dict(self.desired))
+        before_view = named_object.engine_view(self.desired, differing)
+        return self.result(before, before_view, dict(self.desired), bool(differing))
 
     def absent(self, before):
         if before is None:
-            return self.result(None, {"state": "absent"}, {"state": "absent"})
+            return self.result(None, {"state": "absent"}, {"state": "absent"}, False)
         attached = self.attached(before)
         if attached and not self.params["force"]:
-            raise NetworkError(
+            raise named_object.Refused(
                 "network %s has containers attached (%s), so it was not removed; disconnect them or set "
                 "force: true" % (self.name, ", ".join(n for n, _c in attached))
             )
@@ -235,18 +219,7 @@ class NetworkManager(object):
         if not self.check_mode:
             self.disconnect_all(attached)
             self.api.remove_network(before["Id"])
-        return self.result(before, {"state": "present"}, {"state": "absent"})
-
-    def result(self, before, before_view, after_view):
-        network = before or {}
-        if self.actions and not self.check_mode:
-            network = self.inspect() or {}
-        return dict(
-            changed=bool(self.actions),
-            actions=self.actions,
-            network=network,
-            diff=dict(before=before_view, after=after_view),
-        )
+        return self.result(before, {"state": "present"}, {"state": "absent"}, True)
 
 
 def main():
@@ -263,18 +236,7 @@ def main():
     )
     argument_spec.update(docker_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        desired = validate(module.params)
-    except NetworkSpecError as exc:
-        module.fail_json(msg=str(exc), changed=False)
-    engine = connect(module)
-    try:
-        result = NetworkManager(module, engine.api, desired).run()
-    except NetworkError as exc:
-        module.fail_json(msg=str(exc), changed=False)
-    except Exception as exc:  # noqa: BLE001
-        fail_from_error(module, exc, "manage network %s" % module.params["name"])
-    module.exit_json(**result)
+    named_object.run(module, networks.desired, NetworkManager, connect)
 
 
 if __name__ == "__main__":

@@ -208,9 +208,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (  #
     is_not_found,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
+from ansible_collections.dockyard.docker.plugins.module_utils.engine.prune import (
     PRUNE_KINDS,
-    SpecError,
     image_unique_sizes,
     prune_containers,
     prune_filters,
@@ -219,6 +218,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects imp
     prune_volumes,
     volume_usage,
 )
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 
 def _status(exc):

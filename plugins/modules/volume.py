@@ -142,31 +142,13 @@ bytecode_cache.install()
 from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
     connect,
     docker_argument_spec,
-    fail_from_error,
     or_none,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.engine.objects import (
-    SpecError,
-    container_names,
-    volume_desired,
-    volume_differences,
-    volume_plan,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import named_object, volumes
 
 
-class VolumeError(Exception):
-    pass
-
-
-class VolumeManager(object):
-    def __init__(self, module, api, desired):
-        self.module = module
-        self.api = api
-        self.params = module.params
-        self.name = self.params["name"]
-        self.desired = desired
-        self.check_mode = module.check_mode
-        self.actions = []
+class VolumeManager(named_object.NamedObjectManager):
+    kind = "volume"
 
     def inspect(self):
         return or_none(self.api.inspect_volume, self.name)
@@ -174,7 +156,7 @@ class VolumeManager(object):
     def users(self):
         """Names of the containers (running or not) that mount this volume."""
         listed = self.api.containers(all=True, filters={"volume": self.name})
-        return container_names(c for c in listed if any(
+        return volumes.container_names(c for c in listed if any(
             m.get("Type") == "volume" and m.get("Name") == self.name for m in (c.get("Mounts") or [])))
 
     def create(self, name):
@@ -188,15 +170,17 @@ class VolumeManager(object):
         try:
             self.create(probe)
         except Exception as exc:  # noqa: BLE001
-            raise VolumeError("the %s driver refused the volume settings, so volume %s was kept as it is: %s"
-                              % (self.desired["driver"], self.name, getattr(exc, "explanation", None) or exc))
+            raise named_object.Refused(
+                "the %s driver refused the volume settings, so volume %s was kept as it is: %s"
+                % (self.desired["driver"], self.name, getattr(exc, "explanation", None) or exc))
         self.api.remove_volume(probe)
 
     def run(self):
         before = self.inspect()
         state, recreate = self.params["state"], self.params["recreate"]
-        plan = volume_plan(self.desired, before, state, recreate)
-        differing, actual = volume_differences(self.desired, before) if before else ([], {})
+        plan = volumes.plan(self.desired, before, state, recreate)
+        differing = volumes.differences(self.desired, volumes.actual(before)) if before else {}
+        found = named_object.engine_view(self.desired, differing) if before else {}
         if state == "present" and before and differing and "remove" not in plan:
             self.actions.append("differs (%s), left as it is (recreate: never)" % ", ".join(differing))
         if "remove" in plan:
@@ -204,8 +188,8 @@ class VolumeManager(object):
             if users:
                 why = "removed" if state == "absent" else "recreated (%s)" % (
                     "recreate: always" if recreate == "always" else ", ".join(differing) + " changed")
-                raise VolumeError("volume %s is in use by container(s) %s, so it was not %s; remove those "
-                                  "containers first" % (self.name, ", ".join(users), why))
+                raise named_object.Refused("volume %s is in use by container(s) %s, so it was not %s; remove those "
+                                           "containers first" % (self.name, ", ".join(users), why))
         if state == "absent":
             if plan:
                 self.actions.append("removed")
@@ -225,15 +209,8 @@ class VolumeManager(object):
                 self.try_options()
                 self.api.remove_volume(self.name)
                 self.create(self.name)
-            return self.result(before, actual, dict(self.desired), True)
-        return self.result(before, actual, actual, False)
-
-    def result(self, before, before_view, after_view, changed):
-        volume = before or {}
-        if changed and not self.check_mode:
-            volume = self.inspect() or {}
-        return dict(changed=changed, actions=self.actions, volume=volume,
-                    diff=dict(before=before_view, after=after_view))
+            return self.result(before, found, dict(self.desired), True)
+        return self.result(before, found, found, False)
 
 
 def main():
@@ -247,18 +224,7 @@ def main():
     )
     argument_spec.update(docker_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        desired = volume_desired(module.params)
-    except SpecError as exc:
-        module.fail_json(msg=str(exc), changed=False)
-    engine = connect(module)
-    try:
-        result = VolumeManager(module, engine.api, desired).run()
-    except VolumeError as exc:
-        module.fail_json(msg=str(exc), changed=False)
-    except Exception as exc:  # noqa: BLE001
-        fail_from_error(module, exc, "manage volume %s" % module.params["name"])
-    module.exit_json(**result)
+    named_object.run(module, volumes.desired, VolumeManager, connect)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@
 * :func:`container_items` turns a :class:`translate.Project` into the items of the bulk containers engine
   (the ``containers`` module's items) and the waves that honour ``depends_on``;
 * :func:`network_desired` / :func:`volume_desired` give the settings of the project's networks and volumes
-  in the form of the ``network`` and ``volume`` modules' pure helpers, and :func:`object_plan` what to do
-  with each;
+  in the form ``engine.networks`` / ``engine.volumes`` compare with the engine's (``differences``), and
+  :func:`object_plan` what to do with each;
 * :func:`orphans` picks the project's containers whose service is no longer in the files.
 """
 
@@ -15,9 +15,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks as network_spec
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import networks
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader import ComposeError
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import LABEL
+from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
 CONTAINER_STATES = {"present": "started", "stopped": "stopped", "restarted": "restarted", "absent": "absent"}
 
@@ -104,32 +105,25 @@ def network_desired(definition):
                   internal=definition.get("internal"), subnet=definition.get("subnet"),
                   gateway=definition.get("gateway"), labels=definition["labels"])
     try:
-        desired = network_spec.validate(params)
-    except network_spec.NetworkSpecError as exc:
+        desired = networks.desired(params)
+    except SpecError as exc:
         raise ComposeError("networks.%s: %s" % (definition["key"], exc))
     return desired
 
 
 def network_create_kwargs(definition, desired):
-    kwargs = network_spec.create_kwargs(desired)
+    kwargs = networks.create_kwargs(desired)
     if definition.get("driver_opts"):
         kwargs["options"] = definition["driver_opts"]
     return kwargs
 
 
 def volume_desired(definition):
+    """A project volume -> its settings as ``engine.volumes.desired`` gives them (the project's labels always)."""
     desired = {"driver": definition["driver"], "labels": definition["labels"]}
     if definition.get("driver_options"):
         desired["driver_options"] = definition["driver_options"]
     return desired
-
-
-def volume_differences(desired, inspect):
-    view = {"driver": inspect.get("Driver"),
-            "labels": dict((k, (inspect.get("Labels") or {}).get(k)) for k in desired["labels"])}
-    if "driver_options" in desired:
-        view["driver_options"] = dict(inspect.get("Options") or {})
-    return [key for key in sorted(desired) if desired[key] != view.get(key)]
 
 
 def object_plan(kind, definition, inspect, state, differences=(), remove_volumes=False):

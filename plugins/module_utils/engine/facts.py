@@ -4,7 +4,8 @@
 """Pure logic of engine_info: shape the engine's own JSON into stable facts.
 
 No engine connection here: these functions take the dicts the Engine API returns
-(``/version``, ``/info``, ``/containers/{id}/json``) and are unit tested without a daemon.
+(``/version``, ``/info``, ``/containers/{id}/json``, the image, network and volume lists, ``/system/df``)
+and are unit tested without a daemon.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -97,4 +98,46 @@ def container_facts(inspect):
         restart_retries=policy.get("MaximumRetryCount") or 0,
         restart_count=inspect.get("RestartCount", 0),
         labels=config.get("Labels") or {},
+    )
+
+
+def image_summary(entry):
+    return dict(
+        Id=entry.get("Id"), RepoTags=entry.get("RepoTags") or [], RepoDigests=entry.get("RepoDigests") or [],
+        Created=entry.get("Created"), Size=entry.get("Size"), Labels=entry.get("Labels") or {},
+    )
+
+
+def network_summary(entry):
+    return dict(
+        Id=entry.get("Id"), Name=entry.get("Name"), Driver=entry.get("Driver"), Scope=entry.get("Scope"),
+        Created=entry.get("Created"), Internal=entry.get("Internal"), Attachable=entry.get("Attachable"),
+        Labels=entry.get("Labels") or {},
+    )
+
+
+def volume_summary(entry):
+    return dict(
+        Name=entry.get("Name"), Driver=entry.get("Driver"), Mountpoint=entry.get("Mountpoint"),
+        Scope=entry.get("Scope"), CreatedAt=entry.get("CreatedAt"), Labels=entry.get("Labels") or {},
+        Options=entry.get("Options") or {},
+    )
+
+
+def disk_usage_summary(df):
+    """Counts and bytes per kind from ``/system/df``, as ``docker system df`` shows them."""
+    df = df or {}
+
+    def kind(items, size_of, active_of):
+        items = items or []
+        return dict(count=len(items), active=sum(1 for i in items if active_of(i)),
+                    size=sum(max(size_of(i) or 0, 0) for i in items))
+
+    return dict(
+        layers_size=df.get("LayersSize") or 0,
+        images=kind(df.get("Images"), lambda i: i.get("Size"), lambda i: (i.get("Containers") or 0) > 0),
+        containers=kind(df.get("Containers"), lambda c: c.get("SizeRw"), lambda c: c.get("State") == "running"),
+        volumes=kind(df.get("Volumes"), lambda v: (v.get("UsageData") or {}).get("Size"),
+                     lambda v: ((v.get("UsageData") or {}).get("RefCount") or 0) > 0),
+        build_cache=kind(df.get("BuildCache"), lambda b: b.get("Size"), lambda b: b.get("InUse")),
     )

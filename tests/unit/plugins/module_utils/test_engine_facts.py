@@ -11,8 +11,12 @@ import pytest
 
 from ansible_collections.dockyard.docker.plugins.module_utils.engine.facts import (
     container_facts,
+    disk_usage_summary,
     engine_facts,
+    image_summary,
+    network_summary,
     swarm_facts,
+    volume_summary,
 )
 
 VERSION = {"Version": "20.10.24+dfsg1", "ApiVersion": "1.41", "MinAPIVersion": "1.12", "Os": "linux", "Arch": "amd64"}
@@ -117,3 +121,22 @@ def test_container_facts_empty_policy_is_no():
     facts = container_facts({"Name": "/x", "HostConfig": {"RestartPolicy": {"Name": "", "MaximumRetryCount": 0}}})
     assert facts["restart_policy"] == "no"
     assert facts["restart_count"] == 0
+
+
+def test_disk_usage_summary():
+    df = {"LayersSize": 10, "Images": [{"Size": 5, "Containers": 1}, {"Size": 7, "Containers": 0}],
+          "Containers": [{"SizeRw": 3, "State": "running"}, {"SizeRw": -1, "State": "exited"}],
+          "Volumes": [{"UsageData": {"Size": 4, "RefCount": 0}}], "BuildCache": None}
+    assert disk_usage_summary(df) == {
+        "layers_size": 10,
+        "images": {"count": 2, "active": 1, "size": 12},
+        "containers": {"count": 2, "active": 1, "size": 3},
+        "volumes": {"count": 1, "active": 0, "size": 4},
+        "build_cache": {"count": 0, "active": 0, "size": 0},
+    }
+
+
+def test_summaries_keep_engine_keys():
+    assert volume_summary({"Name": "v", "Driver": "local", "Labels": None})["Labels"] == {}
+    assert image_summary({"Id": "i", "RepoTags": None})["RepoTags"] == []
+    assert network_summary({"Name": "n"})["Name"] == "n"

@@ -18,6 +18,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.compose.reader imp
 from ansible_collections.dockyard.docker.plugins.module_utils.compose.translate import load_project
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_execute import Refused
 from ansible_collections.dockyard.docker.plugins.module_utils.container.bulk_plan import item_result
+from ansible_collections.dockyard.docker.plugins.module_utils.engine import volumes
 from ansible_collections.dockyard.docker.plugins.modules import compose
 
 IMG = "dockyard-lab/app:latest"
@@ -204,6 +205,23 @@ def test_network_with_other_settings_is_an_error_before_any_change(run):
     assert api.writes == [] and "specs" not in seen
 
 
+def test_volume_compared_on_its_settings_and_the_project_labels(run):
+    labels = {"com.docker.compose.project": "shop", "com.docker.compose.volume": "data"}
+    api = FakeApi(volumes={"shop_data": {"Driver": "nfs", "Options": None, "Labels": dict(labels, extra="1")}})
+    result, ok, seen = run({"definition": SHOP, "project_name": "shop"}, api)
+    assert not ok
+    assert "volumes.data: volume shop_data exists with other settings (driver differ" in result["msg"]
+    assert api.writes == [] and "specs" not in seen
+    api = FakeApi(volumes={"shop_data": {"Driver": "local", "Labels": {"com.docker.compose.project": "shop"}}})
+    result, ok, seen = run({"definition": SHOP, "project_name": "shop"}, api)
+    assert not ok and "(labels differ" in result["msg"]
+    api = FakeApi(volumes={"shop_data": {"Driver": "local", "Options": None, "Labels": dict(labels, extra="1")}})
+    result, ok, seen = run({"definition": SHOP, "project_name": "shop"}, api)
+    assert ok, result
+    assert [w[:2] for w in api.writes] == [("create_network", "shop_default")]
+    assert result["volumes"] == [{"name": "shop_data", "action": None}]
+
+
 def test_absent_removes_containers_first_then_network_and_keeps_volumes(run):
     existing = dict(networks={"shop_default": {"Driver": "bridge"}}, volumes={"shop_data": {"Driver": "local"}})
     api = FakeApi(**existing)
@@ -312,10 +330,10 @@ def test_network_and_volume_desired():
     vol = deploy.volume_desired(project.volumes["v"])
     assert vol == {"driver": "local", "driver_options": {"type": "tmpfs"},
                    "labels": {"com.docker.compose.project": "p", "com.docker.compose.volume": "v"}}
-    assert deploy.volume_differences(vol, {"Driver": "local", "Options": {"type": "tmpfs"},
-                                           "Labels": dict(vol["labels"], extra="1")}) == []
-    assert deploy.volume_differences(vol, {"Driver": "local", "Options": {}, "Labels": {}}) == [
-        "driver_options", "labels"]
+    assert volumes.differences(vol, volumes.actual({"Driver": "local", "Options": {"type": "tmpfs"},
+                                                    "Labels": dict(vol["labels"], extra="1")})) == {}
+    assert volumes.differences(vol, volumes.actual({"Driver": "local", "Options": {}, "Labels": {}})) == {
+        "driver_options": {}, "labels": {}}
     bad = load_project(definition={"services": {"a": {"image": IMG, "networks": ["n"]}},
                                    "networks": {"n": {"ipam": {"config": [{"subnet": "nonsense"}]}}}},
                        name="p", read=None)

@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dockyard.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure logic of ``volume``, ``prune``, ``exec`` and ``engine_info``'s host inventory.
+"""Pure logic of ``prune``: which containers, images, networks and volumes to remove, and the space they hold.
 
-Nothing here talks to an engine: the functions take module parameters and the JSON
-documents the Engine API returns, and are unit tested without a daemon.
+Nothing here talks to an engine: the functions take module parameters and the JSON documents the Engine API
+returns, and are unit tested without a daemon.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,77 +13,12 @@ __metaclass__ = type
 
 import calendar
 import re
-import shlex
-import struct
 import time
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import OWNER_LABEL
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing import values
 from ansible_collections.dockyard.docker.plugins.module_utils.parsing.values import SpecError
 
-VOLUME_NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-RECREATE_CHOICES = ("never", "options-changed", "always")
-
-
-def volume_desired(params):
-    """Validate the volume options; return ``{driver, driver_options, labels}`` (options the user set)."""
-    name = params.get("name") or ""
-    if not VOLUME_NAME_RE.match(name):
-        raise SpecError(
-            "name %r is not a valid volume name: use the characters [a-zA-Z0-9_.-], starting with a letter or digit"
-            % name)
-    if params.get("recreate", "never") not in RECREATE_CHOICES:
-        raise SpecError("recreate must be one of %s, got %r" % (", ".join(RECREATE_CHOICES), params.get("recreate")))
-    desired = {"driver": params.get("driver") or "local"}
-    if params.get("driver_options") is not None:
-        desired["driver_options"] = values.string_map(params["driver_options"], "driver_options")
-    if params.get("labels") is not None:
-        desired["labels"] = values.string_map(params["labels"], "labels")
-    return desired
-
-
-def volume_view(desired, inspect):
-    """The engine's values of the settings in ``desired`` (labels: only the keys the user gave)."""
-    inspect = inspect or {}
-    view = {"driver": inspect.get("Driver")}
-    if "driver_options" in desired:
-        view["driver_options"] = dict(inspect.get("Options") or {})
-    if "labels" in desired:
-        actual = inspect.get("Labels") or {}
-        view["labels"] = dict((k, actual[k]) for k in desired["labels"] if k in actual)
-    return view
-
-
-def volume_differences(desired, inspect):
-    """Names of the settings that differ, and the engine's view of them."""
-    actual = volume_view(desired, inspect)
-    return [key for key in sorted(desired) if desired[key] != actual.get(key)], actual
-
-
-def volume_plan(desired, inspect, state, recreate):
-    """What to do: a list of steps among ``create``, ``remove`` (``[]`` = nothing to do)."""
-    if state == "absent":
-        return ["remove"] if inspect else []
-    if not inspect:
-        return ["create"]
-    if recreate == "always":
-        return ["remove", "create"]
-    differing, _actual = volume_differences(desired, inspect)
-    if differing and recreate == "options-changed":
-        return ["remove", "create"]
-    return []
-
-
-def container_names(listed):
-    """Sorted names of containers from ``/containers/json`` entries."""
-    names = []
-    for entry in listed or []:
-        entry_names = entry.get("Names") or []
-        names.append(entry_names[0].lstrip("/") if entry_names else (entry.get("Id") or "")[:12])
-    return sorted(names)
-
-
-# --------------------------------------------------------------------------- prune
 PRUNE_KINDS = ("containers", "images", "networks", "volumes")
 PRUNE_FILTER_KEYS = {
     "containers": ("until", "label", "label!"),
@@ -123,15 +58,18 @@ def parse_rfc3339(text):
 
 
 def parse_until(value, now):
-    """The cut-off (seconds since the epoch) of an ``until`` filter: a Go duration, unix seconds or RFC 3339."""
+    """The cut-off (seconds since the epoch) of an ``until`` filter: unix seconds, a Go duration or RFC 3339.
+
+    Plain numbers are unix seconds here, so they are read before :func:`values.duration` (which takes them as
+    seconds of duration) judges the rest.
+    """
     text = str(value).strip()
     if re.match(r"^\d+(\.\d+)?$", text):
         return float(text)
-    if text[-1:].isalpha():
-        try:
-            return now - values.duration(text, "until") / 10 ** 9
-        except SpecError:
-            pass
+    try:
+        return now - values.duration(text, "until") / 10 ** 9
+    except SpecError:
+        pass
     if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
         text += "T00:00:00Z"
     return parse_rfc3339(text)
@@ -159,24 +97,24 @@ def prune_filters(kind, filters, now=None):
         if key not in accepted:
             raise SpecError("%s: unknown filter %r; accepted filters: %s" % (option, key, ", ".join(accepted)))
         if key in ("dangling", "all"):
-            values = _as_list(value)
-            if len(values) != 1:
+            given = _as_list(value)
+            if len(given) != 1:
                 raise SpecError("%s.%s takes one value, true or false" % (option, key))
-            out[key] = _truthy(option, key, values[0])
+            out[key] = _truthy(option, key, given[0])
             continue
-        values = [str(v) for v in _as_list(value) if v is not None and str(v) != ""]
-        if not values:
+        given = [str(v) for v in _as_list(value) if v is not None and str(v) != ""]
+        if not given:
             raise SpecError("%s.%s needs a value" % (option, key))
         if key == "until":
-            if len(values) != 1:
+            if len(given) != 1:
                 raise SpecError("%s.until takes one value" % option)
             try:
-                parse_until(values[0], now)
+                parse_until(given[0], now)
             except ValueError:
                 raise SpecError(
                     "%s.until %r is neither a duration (e.g. 24h, 90m), unix seconds nor an RFC 3339 timestamp"
-                    % (option, values[0]))
-        out[key] = values
+                    % (option, given[0]))
+        out[key] = given
     return out
 
 
@@ -324,90 +262,3 @@ def image_unique_sizes(df):
         shared = image.get("SharedSize")
         sizes[image.get("Id")] = max(size - shared, 0) if shared is not None and shared >= 0 else size
     return sizes
-
-
-# --------------------------------------------------------------------------- exec
-def exec_argv(params):
-    """The process argv from ``command`` (shell-split) or ``argv``."""
-    if params.get("argv") is not None:
-        argv = [str(a) for a in params["argv"]]
-        if not argv:
-            raise SpecError("argv must not be empty")
-        return argv
-    command = params.get("command")
-    if command is None or not str(command).strip():
-        raise SpecError("one of command or argv is required (command must not be empty)")
-    try:
-        return shlex.split(str(command))
-    except ValueError as exc:
-        raise SpecError("command %r cannot be split into arguments: %s" % (command, exc))
-
-
-def exec_env(env):
-    """``env`` dict as the ``KEY=value`` list the engine takes (values must be strings)."""
-    return ["%s=%s" % (k, v) for k, v in sorted((values.string_map(env, "env") or {}).items())]
-
-
-def demux_stream(data):
-    """Split the engine's multiplexed attach stream (8-byte frame headers) into (stdout, stderr) bytes."""
-    out, err = [], []
-    pos = 0
-    while pos + 8 <= len(data):
-        stream, size = struct.unpack(">BxxxL", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + size]
-        pos += 8 + size
-        (err if stream == 2 else out).append(chunk)
-    return b"".join(out), b"".join(err)
-
-
-def strip_empty_ends(text):
-    """Empty lines at the start and end removed, and the trailing newline."""
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- engine_info inventory
-def image_summary(entry):
-    return dict(
-        Id=entry.get("Id"), RepoTags=entry.get("RepoTags") or [], RepoDigests=entry.get("RepoDigests") or [],
-        Created=entry.get("Created"), Size=entry.get("Size"), Labels=entry.get("Labels") or {},
-    )
-
-
-def network_summary(entry):
-    return dict(
-        Id=entry.get("Id"), Name=entry.get("Name"), Driver=entry.get("Driver"), Scope=entry.get("Scope"),
-        Created=entry.get("Created"), Internal=entry.get("Internal"), Attachable=entry.get("Attachable"),
-        Labels=entry.get("Labels") or {},
-    )
-
-
-def volume_summary(entry):
-    return dict(
-        Name=entry.get("Name"), Driver=entry.get("Driver"), Mountpoint=entry.get("Mountpoint"),
-        Scope=entry.get("Scope"), CreatedAt=entry.get("CreatedAt"), Labels=entry.get("Labels") or {},
-        Options=entry.get("Options") or {},
-    )
-
-
-def disk_usage_summary(df):
-    """Counts and bytes per kind from ``/system/df``, as ``docker system df`` shows them."""
-    df = df or {}
-
-    def kind(items, size_of, active_of):
-        items = items or []
-        return dict(count=len(items), active=sum(1 for i in items if active_of(i)),
-                    size=sum(max(size_of(i) or 0, 0) for i in items))
-
-    return dict(
-        layers_size=df.get("LayersSize") or 0,
-        images=kind(df.get("Images"), lambda i: i.get("Size"), lambda i: (i.get("Containers") or 0) > 0),
-        containers=kind(df.get("Containers"), lambda c: c.get("SizeRw"), lambda c: c.get("State") == "running"),
-        volumes=kind(df.get("Volumes"), lambda v: (v.get("UsageData") or {}).get("Size"),
-                     lambda v: ((v.get("UsageData") or {}).get("RefCount") or 0) > 0),
-        build_cache=kind(df.get("BuildCache"), lambda b: b.get("Size"), lambda b: b.get("InUse")),
-    )
