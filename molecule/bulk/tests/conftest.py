@@ -7,15 +7,15 @@
 
 import json
 import os
-import subprocess
+import sys
 import tempfile
 
-import pytest
-import testinfra
-
 SCENARIO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(SCENARIO_DIR), "_shared"))
+
+from testlib import host_fixture, inspect, inspect_containers, run_playbook  # noqa: E402
+
 PAIR = os.path.join(SCENARIO_DIR, "pair.yml")
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
 NODE = "bulk-node1"
 APP = "dockyard-lab/app:latest"
 OWNER_LABEL = "io.dockyard.managed"
@@ -23,9 +23,9 @@ NAME_LABEL = "io.dockyard.created-as"
 
 
 class PairRun:
-    def __init__(self, proc, data):
-        self.rc = proc.returncode
-        self.output = proc.stdout + proc.stderr
+    def __init__(self, run, data):
+        self.rc = run.rc
+        self.output = run.output
         self.data = data
 
     def loop(self):
@@ -42,7 +42,6 @@ def prefixed(items, prefix):
 
 def run_pair(items, check=False, prune=False, loop=True, timeout=300, owner=None, compose=None):
     """``owner``: the bulk task's; ``compose``: the arguments of a dockyard.docker.compose task run first."""
-    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "pair.json")
         extra = dict(pair_loop=prefixed(items, "l-") if loop else [], pair_bulk=prefixed(items, "b-"),
@@ -51,30 +50,17 @@ def run_pair(items, check=False, prune=False, loop=True, timeout=300, owner=None
             extra["pair_owner"] = owner
         if compose is not None:
             extra["pair_compose"] = compose
-        argv = ["ansible-playbook", "-i", INVENTORY, "--limit", NODE, PAIR, "--extra-vars", json.dumps(extra)]
-        if check:
-            argv.append("--check")
-        env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+        played = run_playbook(PAIR, NODE, extra, check=check, timeout=timeout)
         data = None
         if os.path.exists(out):
             with open(out) as handle:
                 data = json.load(handle)
-        run = PairRun(proc, data)
+        run = PairRun(played, data)
     assert run.rc == 0 and run.data is not None, run.output[-4000:]
     return run
 
 
-@pytest.fixture(scope="session")
-def node():
-    return testinfra.get_host("ansible://%s" % NODE, ansible_inventory=INVENTORY)
-
-
-def inspect(h, name):
-    out = h.run("docker inspect --type container %s" % name)
-    if out.rc != 0:
-        return None
-    return json.loads(out.stdout)[0]
+node = host_fixture(NODE)
 
 
 def end_state(h, name):
@@ -99,8 +85,7 @@ def end_state(h, name):
 
 def snapshot(h):
     """Every container on the node: name -> (id, status, StartedAt)."""
-    ids = h.check_output("docker ps -aq --no-trunc").split()
     snap = {}
-    for data in json.loads(h.check_output("docker inspect %s" % " ".join(ids))) if ids else []:
+    for data in inspect_containers(h):
         snap[data["Name"].lstrip("/")] = (data["Id"], data["State"]["Status"], data["State"]["StartedAt"])
     return snap

@@ -2,7 +2,8 @@
 
 import pytest
 
-from conftest import OWNER_LABEL, inspect
+from conftest import OWNER_LABEL
+from testlib import inspect
 
 EXPECTED = {
     "m-always": ("running", "always", 0),

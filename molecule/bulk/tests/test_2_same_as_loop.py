@@ -7,7 +7,8 @@ build on each other, in order.
 
 import pytest
 
-from conftest import APP, end_state, inspect, run_pair, snapshot
+from conftest import APP, end_state, run_pair, snapshot
+from testlib import inspect
 
 BASE = dict(image=APP, pull="never", stop_timeout=2)
 

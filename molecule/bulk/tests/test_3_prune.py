@@ -1,6 +1,7 @@
 """prune removes the containers carrying the ownership label that are not listed -- never any other."""
 
-from conftest import APP, OWNER_LABEL, inspect, run_pair, snapshot
+from conftest import APP, OWNER_LABEL, run_pair, snapshot
+from testlib import inspect
 
 KEEP = [dict(name="keep", image=APP, pull="never", stop_timeout=2)]
 

@@ -1,55 +1,27 @@
 """Helpers for the compose scenario's verify step: run the compose module on the node, read the engine."""
 
-import json
 import os
 import re
-import subprocess
+import sys
 from datetime import datetime, timezone
 
-import pytest
-import testinfra
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "_shared"))
 
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
+from testlib import host_fixture, inspect_containers, run_ad_hoc  # noqa: E402
+
 NODE = "compose-node1"
 PROJECT = "shop"
 FILES = ["/srv/shop/compose.yml", "/srv/shop/override.yml"]
 CONVERGED = dict(files=FILES, env={"GREETING": "hello"}, pull="never", timeout=60)
 
 
-class ModuleRun:
-    def __init__(self, proc):
-        self.rc = proc.returncode
-        self.output = proc.stdout + proc.stderr
-        match = re.search(r"=> (\{.*\})\s*$", proc.stdout, re.S)
-        self.result = json.loads(match.group(1)) if match else {}
-
-    @property
-    def msg(self):
-        return self.result.get("msg", self.output)
-
-
 def run_compose(args, check=False, timeout=180, interpreter=None):
     """Run dockyard.docker.compose ad hoc on the node; args are passed as JSON (types kept)."""
-    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
-    argv = ["ansible", "-i", INVENTORY, NODE, "-m", "dockyard.docker.compose", "-a", json.dumps(args)]
-    if check:
-        argv.append("--check")
-    if interpreter:
-        argv += ["-e", "ansible_python_interpreter=%s" % interpreter]
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_LOAD_CALLBACK_PLUGINS="0")
-    return ModuleRun(subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env))
+    more_argv = ["-e", "ansible_python_interpreter=%s" % interpreter] if interpreter else []
+    return run_ad_hoc(NODE, "compose", args, check, more_argv, timeout)
 
 
-@pytest.fixture(scope="session")
-def node():
-    return testinfra.get_host("ansible://%s" % NODE, ansible_inventory=INVENTORY)
-
-
-def inspect(h, kind, name):
-    out = h.run("docker inspect --type %s %s" % (kind, name))
-    if out.rc != 0:
-        return None
-    return json.loads(out.stdout)[0]
+node = host_fixture(NODE)
 
 
 def project_names(h, project=PROJECT):
@@ -59,9 +31,7 @@ def project_names(h, project=PROJECT):
 
 def snapshot(h):
     """Every container, network and volume on the node, with what a refused run must not move."""
-    ids = h.check_output("docker ps -aq --no-trunc").split()
-    containers = dict((d["Name"], (d["Id"], d["State"]["StartedAt"], d["State"]["Status"]))
-                      for d in (json.loads(h.check_output("docker inspect %s" % " ".join(ids))) if ids else []))
+    containers = dict((d["Name"], (d["Id"], d["State"]["StartedAt"], d["State"]["Status"])) for d in inspect_containers(h))
     networks = sorted(h.check_output("docker network ls -q --no-trunc").split())
     volumes = sorted(h.check_output("docker volume ls -q").split())
     return containers, networks, volumes

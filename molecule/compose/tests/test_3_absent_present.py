@@ -1,6 +1,7 @@
 """state absent removes containers and the network, keeps the named volume; present brings it all back."""
 
-from conftest import CONVERGED, inspect, project_names, run_compose, timestamp
+from conftest import CONVERGED, project_names, run_compose, timestamp
+from testlib import inspect
 
 
 def test_data_survives_absent_then_present(node):
@@ -9,8 +10,8 @@ def test_data_survives_absent_then_present(node):
     assert run.rc == 0, run.output
     assert run.result["changed"] is True
     assert project_names(node) == []
-    assert inspect(node, "network", "shop_default") is None
-    assert inspect(node, "volume", "shop_data") is not None
+    assert inspect(node, "shop_default", "network") is None
+    assert inspect(node, "shop_data", "volume") is not None
     again = run_compose(dict(CONVERGED, state="absent"))
     assert again.rc == 0 and again.result["changed"] is False, again.output
 
@@ -22,8 +23,8 @@ def test_data_survives_absent_then_present(node):
 
 
 def test_web_started_after_the_first_passing_health_check(node):
-    db = inspect(node, "container", "shop-db-1")
-    web = inspect(node, "container", "shop-web-1")
+    db = inspect(node, "shop-db-1")
+    web = inspect(node, "shop-web-1")
     passed = [timestamp(entry["End"]) for entry in db["State"]["Health"]["Log"] if entry["ExitCode"] == 0]
     assert passed, db["State"]["Health"]
     assert timestamp(web["State"]["StartedAt"]) >= min(passed)

@@ -1,6 +1,7 @@
 """A service dropped from the file is an orphan: kept with a warning, removed with remove_orphans."""
 
-from conftest import CONVERGED, FILES, inspect, project_names, run_compose
+from conftest import CONVERGED, FILES, project_names, run_compose
+from testlib import inspect
 
 DB_ONLY = dict(project_name="shop", pull="never", definition={
     "services": {"db": {"image": "dockyard-lab/app:latest", "command": ["app-server", "--port", "8000"],
@@ -30,5 +31,5 @@ def test_back_to_the_files(node):
     run = run_compose(CONVERGED)
     assert run.rc == 0, run.output
     assert project_names(node) == ["shop-db-1", "shop-web-1"]
-    assert inspect(node, "container", "shop-db-1")["Config"]["Labels"][
+    assert inspect(node, "shop-db-1")["Config"]["Labels"][
         "com.docker.compose.project.config_files"] == ",".join(FILES)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import inspect
+from testlib import inspect
 
 EXPECTED = {
     "c-always": {"Name": "always", "MaximumRetryCount": 0},

@@ -1,6 +1,7 @@
 """What each policy does when the main process exits."""
 
-from conftest import inspect, wait_for
+from conftest import wait_for
+from testlib import inspect
 
 
 def test_on_failure_2_gives_up_after_two_restarts(node):

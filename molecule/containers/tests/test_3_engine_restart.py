@@ -1,6 +1,7 @@
 """`systemctl restart docker`: always / unless-stopped come back, no does not, manual stops differ."""
 
-from conftest import inspect, wait_for
+from conftest import wait_for
+from testlib import inspect
 
 
 def test_engine_restart(node):

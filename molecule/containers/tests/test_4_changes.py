@@ -1,6 +1,7 @@
 """A policy change is applied in place; a real drift recreates and the named volume keeps its data."""
 
-from conftest import APP, inspect, run_apply
+from conftest import APP, run_apply
+from testlib import inspect
 
 POLICY = dict(name="c-policy", image=APP, pull="never", stop_timeout=2)
 VOLUME = dict(name="c-volume", image=APP, pull="never", restart_policy="unless-stopped", stop_timeout=2,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from conftest import APP, engine_snapshot, inspect, run_apply
+from conftest import APP, engine_snapshot, run_apply
+from testlib import inspect
 
 BASE = dict(name="c-bad", image=APP, pull="never")
 

@@ -2,7 +2,8 @@
 
 import json
 
-from conftest import inspect, run_module
+from conftest import run_module
+from testlib import inspect
 
 
 def archive_image_id(h):

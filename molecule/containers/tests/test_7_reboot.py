@@ -8,24 +8,17 @@ runs again, and a second run of the same play changes nothing.
 
 import os
 import subprocess
-import sys
 
-from conftest import NODE, PlaybookRun, inspect, wait_for
+import lab_nodes
+from conftest import NODE, SCENARIO_DIR, wait_for
+from testlib import inspect, run_playbook
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                                "_shared"))
-
-import lab_nodes  # noqa: E402
-
-PLAY = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reboot.yml")
+PLAY = os.path.join(SCENARIO_DIR, "reboot.yml")
 NAMES = ("r-always", "r-unless", "r-unless-stopped", "r-no", "r-unit", "r-sv")
 
 
 def run_play():
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    proc = subprocess.run(["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "--limit", NODE, PLAY],
-                          capture_output=True, text=True, timeout=600, env=env, check=False)
-    return PlaybookRun(proc)
+    return run_playbook(PLAY, NODE, timeout=600)
 
 
 def main_process_cmdline(node, pid):

@@ -4,52 +4,23 @@ The later converges (changed option, refused option, bad variables, upstream rep
 ``ansible-playbook`` against Molecule's own inventory from here, so each of them can fail the step.
 """
 
-import json
 import os
-import re
-import subprocess
-
-import pytest
-import testinfra
+import sys
 
 SCENARIO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(SCENARIO_DIR), "_shared"))
+
+from testlib import host_fixture, run_playbook  # noqa: E402
+
 APPLY = os.path.join(SCENARIO_DIR, "apply.yml")
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
 
 # What converge.yml gave the role, and what the role makes of it (log rotation default adds max-file).
 CONVERGE_DAEMON_JSON = {"log-driver": "json-file", "log-opts": {"max-size": "20m", "max-file": "3"}}
 
 
-class PlaybookRun:
-    def __init__(self, proc):
-        self.rc = proc.returncode
-        self.output = proc.stdout + proc.stderr
-
-    def recap(self, hostname):
-        m = re.search(r"^%s\s*:\s*(.*)$" % re.escape(hostname), self.output, re.M)
-        assert m, "no PLAY RECAP line for %s in:\n%s" % (hostname, self.output[-3000:])
-        return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
-
-
 def run_apply(limit, extra_vars=None, check=False, diff=False, tags=None, timeout=600):
     """Run apply.yml on one node; extra_vars is a dict passed as JSON (types kept)."""
-    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
-    argv = ["ansible-playbook", "-i", INVENTORY, "--limit", limit, APPLY]
-    if extra_vars:
-        argv += ["--extra-vars", json.dumps(extra_vars)]
-    if check:
-        argv.append("--check")
-    if diff:
-        argv.append("--diff")
-    if tags:
-        argv += ["--tags", tags]
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
-    return PlaybookRun(proc)
-
-
-def node(name):
-    return testinfra.get_host("ansible://%s" % name, ansible_inventory=INVENTORY)
+    return run_playbook(APPLY, limit, extra_vars, check, diff, tags, timeout=timeout)
 
 
 def engine_state(h):
@@ -69,11 +40,5 @@ def engine_starts(h):
     return out.count("Daemon has completed initialization")
 
 
-@pytest.fixture(scope="module")
-def node1():
-    return node("engine-node1")
-
-
-@pytest.fixture(scope="module")
-def node2():
-    return node("engine-node2")
+node1 = host_fixture("engine-node1", scope="module")
+node2 = host_fixture("engine-node2", scope="module")

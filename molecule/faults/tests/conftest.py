@@ -1,36 +1,24 @@
 """Helpers for the faults scenario: run modules and playbooks against the node, read its engine."""
 
-import json
 import os
-import re
-import subprocess
+import sys
 
-import pytest
-import testinfra
+SCENARIO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(SCENARIO), "_shared"))
 
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
+from testlib import ad_hoc_argv, ansible_env, host_fixture, run_ad_hoc  # noqa: E402
+
 NODE = "faults-node1"
 APP = "dockyard-lab/app:latest"
-SCENARIO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENV = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-
-
-class Run:
-    def __init__(self, proc):
-        self.rc = proc.returncode
-        self.output = proc.stdout + proc.stderr
-        match = re.search(r"=> (\{.*\})\s*$", proc.stdout, re.S)
-        self.result = json.loads(match.group(1)) if match else {}
+ENV = ansible_env()
 
 
 def module_argv(args, module="container"):
-    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
-    return ["ansible", "-i", INVENTORY, NODE, "-m", "dockyard.docker.%s" % module, "-a", json.dumps(args)]
+    return ad_hoc_argv(NODE, module, args)
 
 
 def run_module(args, module="container", timeout=300, env=None):
-    return Run(subprocess.run(module_argv(args, module), capture_output=True, text=True, timeout=timeout,
-                              env=env or ENV))
+    return run_ad_hoc(NODE, module, args, timeout=timeout, env=env or ENV)
 
 
 def web(**over):
@@ -46,14 +34,7 @@ def bulk_items(release="1"):
                  restart_policy="unless-stopped", stop_timeout=1, env={"RELEASE": release}) for i in range(20)]
 
 
-@pytest.fixture(scope="session")
-def node():
-    return testinfra.get_host("ansible://%s" % NODE, ansible_inventory=INVENTORY)
-
-
-def inspect(h, name):
-    out = h.run("docker inspect --type container %s" % name)
-    return json.loads(out.stdout)[0] if out.rc == 0 else None
+node = host_fixture(NODE)
 
 
 def names(h):

@@ -1,6 +1,7 @@
 """A recreate whose new container cannot start puts the old one back: same ID, running, serving."""
 
-from conftest import answers, inspect, names, run_module, web
+from conftest import answers, names, run_module, web
+from testlib import inspect
 
 
 def test_new_container_cannot_bind_its_port_and_the_old_one_keeps_serving(node):

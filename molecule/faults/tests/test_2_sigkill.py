@@ -2,7 +2,8 @@
 
 import subprocess
 
-from conftest import ENV, inspect, module_argv, names, run_module, web
+from conftest import ENV, module_argv, names, run_module, web
+from testlib import inspect
 
 
 def test_killed_recreate_is_repaired(node):

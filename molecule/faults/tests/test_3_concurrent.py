@@ -2,7 +2,8 @@
 
 import subprocess
 
-from conftest import ENV, inspect, module_argv, names, web
+from conftest import ENV, module_argv, names, web
+from testlib import inspect
 
 
 def test_two_runs_at_once(node):

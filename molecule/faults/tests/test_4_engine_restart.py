@@ -3,7 +3,8 @@
 import subprocess
 import time
 
-from conftest import ENV, bulk_items, inspect, module_argv, run_module
+from conftest import ENV, bulk_items, module_argv, run_module
+from testlib import inspect
 
 
 def test_engine_restart_during_bulk_recreate(node):

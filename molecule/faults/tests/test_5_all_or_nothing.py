@@ -4,7 +4,8 @@ import json
 import os
 import subprocess
 
-from conftest import APP, ENV, INVENTORY, NODE, SCENARIO, inspect, run_module
+from conftest import APP, ENV, NODE, SCENARIO, run_module
+from testlib import INVENTORY, inspect
 
 
 def test_bulk_list_with_a_missing_image_changes_nothing(node):

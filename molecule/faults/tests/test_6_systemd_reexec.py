@@ -4,7 +4,8 @@ import json
 import os
 import subprocess
 
-from conftest import APP, ENV, INVENTORY, NODE, SCENARIO, inspect
+from conftest import APP, ENV, NODE, SCENARIO
+from testlib import INVENTORY, inspect
 
 ITEM = dict(name="f-unit", image=APP, pull="never", stop_timeout=1, supervisor="systemd", unit={"stop_timeout": 1})
 

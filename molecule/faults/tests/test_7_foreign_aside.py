@@ -2,7 +2,8 @@
 
 import subprocess
 
-from conftest import APP, ENV, Run, inspect, module_argv, run_module
+from conftest import APP, ENV, module_argv, run_module
+from testlib import ModuleRun, inspect
 
 THEIRS = "f-own-dockyard-old"
 
@@ -41,7 +42,7 @@ def test_a_users_container_under_the_aside_name_survives_the_convergence_of_its_
                                 ("containers", {"containers": [own(env={"RELEASE": "2"})]}, False),
                                 ("container", own(env={"RELEASE": "2"}), True)):
         argv = module_argv(args, module) + (["--check"] if check else [])
-        run = Run(subprocess.run(argv, capture_output=True, text=True, timeout=300, env=ENV))
+        run = ModuleRun(subprocess.run(argv, capture_output=True, text=True, timeout=300, env=ENV))
         assert run.rc != 0, run.output
         assert "container %s (%s) is not one a recreate of f-own set aside" % (THEIRS, theirs["Id"][:12]) \
             in run.output, run.output

@@ -7,14 +7,17 @@ that must fail or must change nothing are single ansible-playbook runs of apply.
 
 import json
 import os
-import re
 import subprocess
+import sys
 import tempfile
 
 import pytest
 
 SCENARIO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
+sys.path.insert(0, os.path.join(os.path.dirname(SCENARIO_DIR), "_shared"))
+
+from testlib import run_playbook  # noqa: E402
+
 LAB = "m-info"
 MANAGER = "info-m1"
 WORKER = "info-w1"
@@ -42,38 +45,8 @@ def docker_lines(node, args):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-class PlaybookRun:
-    def __init__(self, proc):
-        self.rc = proc.returncode
-        self.output = proc.stdout + proc.stderr
-
-    def recap(self, node):
-        m = re.search(r"^%s\s*:\s*(.*)$" % re.escape(node), self.output, re.M)
-        assert m, "no PLAY RECAP line for %s in:\n%s" % (node, self.output[-3000:])
-        return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
-
-    def result(self, node):
-        head = r"^(?:ok|changed|fatal): \[%s\]:? (?:FAILED! )?=> " % re.escape(node)
-        m = (re.search(head + r"(\{.*\})$", self.output, re.M)
-             or re.search(head + r"(\{.*?^\})$", self.output, re.M | re.S))
-        assert m, "no task result in:\n%s" % self.output[-3000:]
-        return json.loads(m.group(1))
-
-    def __repr__(self):
-        return self.output[-4000:]
-
-
 def _playbook(playbook, node, extra=None, check=False, diff=False, env=None):
-    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
-    argv = ["ansible-playbook", "-v", "-i", INVENTORY, "--limit", node, os.path.join(SCENARIO_DIR, playbook)]
-    if extra is not None:
-        argv += ["--extra-vars", json.dumps(extra)]
-    if check:
-        argv.append("--check")
-    if diff:
-        argv.append("--diff")
-    full_env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", **(env or {}))
-    return PlaybookRun(subprocess.run(argv, capture_output=True, text=True, timeout=300, env=full_env))
+    return run_playbook(os.path.join(SCENARIO_DIR, playbook), node, extra, check, diff, verbosity="-v", env=env)
 
 
 def run_apply(node, module, args, check=False, diff=False):

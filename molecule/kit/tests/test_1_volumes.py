@@ -1,6 +1,7 @@
 """volume: labels, the local driver's tmpfs and bind forms, recreation, in-use refusal, refused options, absent."""
 
-from conftest import docker_json, run_apply, snapshot
+from conftest import run_apply, snapshot
+from testlib import docker_json
 
 TMPFS8 = {"type": "tmpfs", "device": "tmpfs", "o": "size=8m"}
 TMPFS16 = {"type": "tmpfs", "device": "tmpfs", "o": "size=16m"}

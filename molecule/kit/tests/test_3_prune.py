@@ -2,7 +2,8 @@
 
 import pytest
 
-from conftest import OWNER, docker_json, run_apply, snapshot
+from conftest import OWNER, run_apply, snapshot
+from testlib import docker_json
 
 BUILD = "printf 'FROM dockyard-lab/app:latest\\nLABEL %s\\n' | DOCKER_BUILDKIT=0 docker build -q -t %s -"
 ALL = {"containers": True, "images": True, "networks": True}

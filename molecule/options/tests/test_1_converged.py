@@ -1,6 +1,6 @@
 """The role created both containers with every option as the engine reports it."""
 
-from conftest import inspect
+from testlib import inspect
 
 MIB = 1024 * 1024
 

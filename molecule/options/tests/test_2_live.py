@@ -1,6 +1,7 @@
 """Options the engine changes on a running container are changed in place: same ID, same StartedAt."""
 
-from conftest import converged, inspect, run_module
+from conftest import converged, run_module
+from testlib import inspect
 
 MIB = 1024 * 1024
 

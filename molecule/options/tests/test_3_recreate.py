@@ -1,6 +1,7 @@
 """Other changes recreate the container; a variable or label removed from the task is noticed; data survives."""
 
-from conftest import converged, inspect, run_module
+from conftest import converged, run_module
+from testlib import inspect
 
 LIVE = dict(memory="96m", memory_swap="192m", memory_reservation="16m", cpus=1, cpu_shares=256, cpuset_cpus="0,1",
             pids_limit=200, restart_policy="always")

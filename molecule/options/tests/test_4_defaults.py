@@ -1,6 +1,7 @@
 """Options set back to their empty value take the container back to the engine's defaults."""
 
-from conftest import inspect, run_module
+from conftest import run_module
+from testlib import inspect
 
 MIB = 1024 * 1024
 

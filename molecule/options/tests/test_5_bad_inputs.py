@@ -2,7 +2,8 @@
 
 import pytest
 
-from conftest import inspect, run_module, snapshot
+from conftest import run_module, snapshot
+from testlib import inspect
 
 BASE = dict(name="opt-all", image="dockyard-lab/app:latest", pull="never")
 

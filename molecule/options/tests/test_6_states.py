@@ -1,6 +1,7 @@
 """state: healthy waits for the health check; detach: false waits for the exit, returns the output and cleans up."""
 
-from conftest import APP, inspect, run_module
+from conftest import APP, run_module
+from testlib import inspect
 
 
 def test_state_healthy_waits_until_the_check_passes(node):

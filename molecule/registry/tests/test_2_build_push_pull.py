@@ -1,6 +1,7 @@
 """image build/tag/push on reg-node1, container pull: always from the registry on reg-node2."""
 
-from conftest import REPO, docker_json, registry_digest, run_apply
+from conftest import REPO, registry_digest, run_apply
+from testlib import docker_json
 
 CURRENT = REPO + ":current"
 

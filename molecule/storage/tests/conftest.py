@@ -1,9 +1,7 @@
 """Helpers of the storage scenario's verify step: commands on the nodes (docker exec from this machine),
 role runs with other variables, and the lab's reboot/kill/start helpers."""
 
-import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -14,8 +12,8 @@ SCENARIO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(SCENARIO_DIR), "_shared"))
 
 import lab_nodes  # noqa: E402
+from testlib import INVENTORY, run_playbook  # noqa: E402
 
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
 NODES = ["storage-node1", "storage-node2", "storage-node3"]
 MANAGER = "storage-node1"
 MOUNT = "/mnt/dockyard"
@@ -63,29 +61,10 @@ def keeper_task():
     return found[0] if len(found) == 1 else None
 
 
-class Run:
-    def __init__(self, proc):
-        self.rc = proc.returncode
-        self.output = proc.stdout + proc.stderr
-
-    def recap(self, host):
-        m = re.search(r"^%s\s*:\s*(.*)$" % re.escape(host), self.output, re.M)
-        assert m, "no PLAY RECAP line for %s in:\n%s" % (host, self.output[-3000:])
-        return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
-
-
 def run_role(extra_vars=None, inventory=None, limit=None, check=False, timeout=600):
     """ansible-playbook apply.yml (the shared_storage role) with ``extra_vars`` as JSON."""
-    assert INVENTORY, "MOLECULE_INVENTORY_FILE is not set: run through molecule"
-    argv = ["ansible-playbook", "-i", inventory or INVENTORY, os.path.join(SCENARIO_DIR, "apply.yml")]
-    if extra_vars:
-        argv += ["--extra-vars", json.dumps(extra_vars)]
-    if limit:
-        argv += ["--limit", limit]
-    if check:
-        argv += ["--check", "--diff"]
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    return Run(subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env, check=False))
+    return run_playbook(os.path.join(SCENARIO_DIR, "apply.yml"), limit, extra_vars, check, diff=check, inventory=inventory,
+                        timeout=timeout)
 
 
 def storage_snapshot():

@@ -16,8 +16,10 @@ import uuid
 import pytest
 import yaml
 
-from conftest import (BRICK, INVENTORY, MANAGER, MOUNT, NODES, SHARED, SHARED_DIR, UNIT, VOLUME, address,
-                      keeper_task, lab_nodes, run_role, sh, storage_snapshot, wait_for)
+import lab_nodes
+from conftest import (BRICK, MANAGER, MOUNT, NODES, SHARED, SHARED_DIR, UNIT, VOLUME, address, keeper_task, run_role, sh,
+                      storage_snapshot, wait_for)
+from testlib import INVENTORY
 
 
 def single_server_inventory(tmp_path):
