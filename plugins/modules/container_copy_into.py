@@ -132,7 +132,7 @@ from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     fail_from_error,
     is_not_found,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.copy_into import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.copy_into import (
     DEFAULT_CONTENT_MODE,
     CopyError,
     build_tar,

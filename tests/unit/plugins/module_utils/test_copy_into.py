@@ -10,7 +10,7 @@ import tarfile
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.module_utils.copy_into import (
+from ansible_collections.dockyard.docker.plugins.module_utils.container.copy_into import (
     GO_MODE_DIR,
     GO_MODE_SETUID,
     GO_MODE_SYMLINK,

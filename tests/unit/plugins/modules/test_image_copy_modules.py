@@ -18,7 +18,7 @@ import pytest
 from module_harness import module_runner
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import NotFound
-from ansible_collections.dockyard.docker.plugins.module_utils.copy_into import build_tar, desired_file
+from ansible_collections.dockyard.docker.plugins.module_utils.container.copy_into import build_tar, desired_file
 from ansible_collections.dockyard.docker.plugins.modules import container_copy_into, image_export, image_load
 
 ID_A = "sha256:" + "a" * 64
