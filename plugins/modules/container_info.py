@@ -78,20 +78,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 bytecode_cache.install()
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect  # noqa: E402
-from ansible_collections.dockyard.docker.plugins.module_utils.info import (  # noqa: E402
-    InfoReader,
-    exists_result,
-    info_module,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.info import run_inspect_by_name  # noqa: E402
 
 
 def main():
-    module = info_module(name=dict(type="str", required=True))
-    name = module.params["name"]
-    if not name.strip():
-        module.fail_json(msg="name must be a container name or ID, got an empty string")
-    reader = InfoReader(module, connect)
-    module.exit_json(**exists_result("container", reader.inspect("container", name, "inspect_container")))
+    run_inspect_by_name("container", "a container name or ID", connect)
 
 
 if __name__ == "__main__":

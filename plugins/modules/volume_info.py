@@ -79,20 +79,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 bytecode_cache.install()
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect  # noqa: E402
-from ansible_collections.dockyard.docker.plugins.module_utils.info import (  # noqa: E402
-    InfoReader,
-    exists_result,
-    info_module,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.info import run_inspect_by_name  # noqa: E402
 
 
 def main():
-    module = info_module(name=dict(type="str", required=True, aliases=["volume_name"]))
-    name = module.params["name"]
-    if not name.strip():
-        module.fail_json(msg="name must be a volume name, got an empty string")
-    reader = InfoReader(module, connect)
-    module.exit_json(**exists_result("volume", reader.inspect("volume", name, "inspect_volume")))
+    run_inspect_by_name("volume", "a volume name", connect, name_aliases=["volume_name"])
 
 
 if __name__ == "__main__":
