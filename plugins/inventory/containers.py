@@ -24,9 +24,8 @@ description:
     container's inspect data as C(docker_<key in lower case>) (C(docker_state), C(docker_config),
     C(docker_hostconfig), C(docker_networksettings), ...).
   - The configuration file's name must end with C(containers.yml) or C(containers.yaml).
-author:
-  - dockyard.docker contributors (@dockyard)
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.inventory_engine
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache

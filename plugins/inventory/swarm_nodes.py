@@ -22,9 +22,8 @@ description:
     with O(verbose_output) the node's whole inspect data as C(docker_swarm_node_attributes); with
     O(include_host_uri) C(ansible_host_uri), the node's engine as C(tcp://<address>:<include_host_uri_port>).
   - The configuration file's name must end with C(swarm_nodes.yml) or C(swarm_nodes.yaml).
-author:
-  - dockyard.docker contributors (@dockyard)
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.inventory_engine
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache

@@ -17,12 +17,11 @@ description:
   - A volume that does not exist is not an error - RV(exists) is false.
   - Never changes anything; runs the same in check mode.
   - On a local unix socket the volume is read straight from the engine's API, without loading the Docker SDK.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options:
   name:
     description:
@@ -30,13 +29,6 @@ options:
     type: str
     required: true
     aliases: [volume_name]
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 seealso:
   - module: dockyard.docker.volume
 """
