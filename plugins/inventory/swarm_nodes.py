@@ -155,10 +155,6 @@ class InventoryModule(EngineInventory):
 
     NAME = "dockyard.docker.swarm_nodes"
 
-    def verify_file(self, path):
-        return super(InventoryModule, self).verify_file(path) and path.endswith(
-            ("swarm_nodes.yml", "swarm_nodes.yaml"))
-
     def fetch(self):
         params = engine_params(self.get_option)
         api = open_api(params)
@@ -174,6 +170,5 @@ class InventoryModule(EngineInventory):
             api.close()
 
     def records(self, data):
-        options = dict((key, self.get_option(key)) for key in (
-            "default_groups", "verbose_output", "include_host_uri", "include_host_uri_port"))
+        options = self.option_values("default_groups", "verbose_output", "include_host_uri", "include_host_uri_port")
         return node_records(data, options)
