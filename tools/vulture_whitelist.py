@@ -24,6 +24,11 @@ whitelist.has_location
 # plugins/module_utils/client.py: the module-level __getattr__ Python calls for a missing name (PEP 562).
 whitelist.__getattr__
 
+# plugins/doc_fragments/requirements.py: ansible-doc reads a fragment's other variables by the name a module
+# extends (dockyard.docker.requirements.sdk, .swarm_manager).
+whitelist.SDK
+whitelist.SWARM_MANAGER
+
 # plugins/modules/container_unit.py: called as getattr(self, "ensure_" + manager) / ("absent_" + manager).
 whitelist.ensure_systemd
 whitelist.absent_systemd

@@ -24,9 +24,8 @@ description:
     container's inspect data as C(docker_<key in lower case>) (C(docker_state), C(docker_config),
     C(docker_hostconfig), C(docker_networksettings), ...).
   - The configuration file's name must end with C(containers.yml) or C(containers.yaml).
-author:
-  - dockyard.docker contributors (@dockyard)
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.inventory_engine
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -315,10 +314,6 @@ class InventoryModule(EngineInventory):
 
     NAME = "dockyard.docker.containers"
 
-    def verify_file(self, path):
-        return super(InventoryModule, self).verify_file(path) and path.endswith(
-            ("containers.yml", "containers.yaml"))
-
     def _engines(self):
         return resolve_engines(engine_params(self.get_option), self.get_option("engines"))
 
@@ -346,6 +341,6 @@ class InventoryModule(EngineInventory):
         return data
 
     def records(self, data):
-        options = dict((key, self.get_option(key)) for key in (
-            "connection_type", "private_ssh_port", "default_ip", "default_groups", "verbose_output"))
+        options = self.option_values(
+            "connection_type", "private_ssh_port", "default_ip", "default_groups", "verbose_output")
         return container_records(self._engines(), data, options)

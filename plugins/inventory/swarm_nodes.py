@@ -22,9 +22,8 @@ description:
     with O(verbose_output) the node's whole inspect data as C(docker_swarm_node_attributes); with
     O(include_host_uri) C(ansible_host_uri), the node's engine as C(tcp://<address>:<include_host_uri_port>).
   - The configuration file's name must end with C(swarm_nodes.yml) or C(swarm_nodes.yaml).
-author:
-  - dockyard.docker contributors (@dockyard)
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.inventory_engine
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -156,10 +155,6 @@ class InventoryModule(EngineInventory):
 
     NAME = "dockyard.docker.swarm_nodes"
 
-    def verify_file(self, path):
-        return super(InventoryModule, self).verify_file(path) and path.endswith(
-            ("swarm_nodes.yml", "swarm_nodes.yaml"))
-
     def fetch(self):
         params = engine_params(self.get_option)
         api = open_api(params)
@@ -175,6 +170,5 @@ class InventoryModule(EngineInventory):
             api.close()
 
     def records(self, data):
-        options = dict((key, self.get_option(key)) for key in (
-            "default_groups", "verbose_output", "include_host_uri", "include_host_uri_port"))
+        options = self.option_values("default_groups", "verbose_output", "include_host_uri", "include_host_uri_port")
         return node_records(data, options)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dockyard.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the read-only ``*_info`` modules share: one reader, explained errors, the manager check.
+"""What the read-only ``*_info`` modules share: one reader, explained errors, the manager check, the
+run of a module that inspects one object by name.
 
 The reader is :class:`client.EngineReader` on a local unix socket (no SDK import, no API
 version negotiation) and the SDK's ``APIClient`` otherwise; both answer the same calls
@@ -74,3 +75,24 @@ class InfoReader:
 def exists_result(key, document):
     """``{changed: false, exists, <key>}`` as the single-object info modules return it."""
     return {"changed": False, "exists": document is not None, key: document}
+
+
+def run_inspect_by_name(kind, name_is, connector, manager_of=None, name_aliases=None, **inspect_options):
+    """Run an info module that inspects the one ``kind`` object its ``name`` option names.
+
+    The reader's ``inspect_<kind>`` is called with ``inspect_options``; the module exits with
+    ``{changed: false, exists, <kind>}``. ``name_is`` completes "name must be ..." for an empty
+    name; ``manager_of`` names what only a swarm manager can read (the run then checks that
+    first). ``connector`` is the module's own ``connect``, so a test can replace it there.
+    """
+    name_option = dict(type="str", required=True)
+    if name_aliases:
+        name_option["aliases"] = name_aliases
+    module = info_module(name=name_option)
+    name = module.params["name"]
+    if not name.strip():
+        module.fail_json(msg="name must be %s, got an empty string" % name_is)
+    reader = InfoReader(module, connector)
+    if manager_of:
+        reader.require_manager(manager_of)
+    module.exit_json(**exists_result(kind, reader.inspect(kind, name, "inspect_" + kind, **inspect_options)))

@@ -41,8 +41,6 @@ description:
     version is ignored."
   - Any other key fails the task naming its path (for example C(services.web.build) is refused as not supported);
     nothing is silently ignored.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -51,6 +49,7 @@ attributes:
     support: full
     description: Before and after of each changed container's compared options and state.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
   - dockyard.docker.change_lock
 options:

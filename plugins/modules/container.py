@@ -37,8 +37,6 @@ description:
     container of someone else under the aside name C(NAME-dockyard-old) is never removed or renamed; a recreate,
     which needs that name, fails naming it and changes nothing (rename or remove that container, then run again).
   - The container is only ever looked up by name; the module never lists all containers.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -48,6 +46,7 @@ attributes:
     support: full
     description: Before and after of every compared option, plus the container state.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
   - dockyard.docker.change_lock
   - dockyard.docker.container_options

@@ -19,13 +19,10 @@ description:
   - Idempotent - the file in the container is read first (its SHA-256, mode and owner) and only written when one
     of them differs.
   - A directory or a special file at O(container_path) is never replaced; the task fails and says so.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements.sdk
 options:
   container:
     description: The container's name or ID.

@@ -31,8 +31,6 @@ description:
     write a unit that would override one installed elsewhere (for example a distribution's
     C(/lib/systemd/system/nginx.service)); anything else fails, in check mode too, unless O(force=true).
     Files written by earlier releases carry the same header and are recognised.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -41,6 +39,7 @@ attributes:
     support: full
     description: The diff is the unit text before and after.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   name:

@@ -35,8 +35,6 @@ description:
     C(io.dockyard.owner=<owner>) (O(owner)) and C(io.dockyard.created-as=<name>) (how a recreate recognises the
     old container it set aside; a container of someone else under the aside name C(NAME-dockyard-old) is never
     removed or renamed, and a recreate that needs that name fails naming it). These labels are not compared.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -46,6 +44,7 @@ attributes:
     support: full
     description: Before and after of every compared option and the state of each changed container.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
   - dockyard.docker.change_lock
   - dockyard.docker.container_options.items

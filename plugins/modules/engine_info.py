@@ -19,13 +19,10 @@ description:
   - On request, lists the images, networks and volumes (each with filters, as the engine's API takes them) and
     reports the disk usage per kind, as C(docker system df) does.
   - Never changes anything; runs the same in check mode.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements.sdk
 options:
   containers:
     description:

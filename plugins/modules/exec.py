@@ -20,8 +20,6 @@ description:
   - A container that does not exist or is not running fails the task, naming it.
   - The module waits for the process however long it runs (O(timeout) only bounds each call to the engine);
     bound it with the task keyword C(timeout) or run it with O(detach=true).
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: partial
@@ -34,6 +32,7 @@ attributes:
     support: none
     description: A command has no before and after the module could show.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   container:

@@ -27,8 +27,6 @@ description:
   - Idempotent by image ID. For an archive, the ID the archive holds for O(name) (the digest of the image config
     named in its C(manifest.json)) is compared with the local image's ID before anything is loaded; the archive
     is only loaded when they differ.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -39,6 +37,7 @@ attributes:
     support: full
     description: Before and after image ID (and the registry's digest when O(push=true)).
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   name:

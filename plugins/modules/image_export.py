@@ -19,13 +19,10 @@ description:
     C(manifest.json)) is left alone. Otherwise the archive is written to a temporary file next to O(path) and
     moved into place, so a failed export never leaves half an archive.
   - A file at O(path) that is not a C(docker save) archive is not overwritten unless O(force=true).
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements.sdk
 options:
   names:
     description:

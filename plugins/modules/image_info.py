@@ -18,12 +18,11 @@ description:
   - An image that does not exist is left out of RV(images); it is not an error.
   - Never changes anything; runs the same in check mode.
   - On a local unix socket the images are read straight from the engine's API, without loading the Docker SDK.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options:
   name:
     description:
@@ -33,13 +32,6 @@ options:
       - When not given, every image of the engine is returned (C(docker images -a) then one inspect each).
     type: list
     elements: str
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 seealso:
   - module: dockyard.docker.image
   - module: dockyard.docker.engine_info

@@ -20,13 +20,10 @@ description:
     RV(new_image_names) tells which images were new (or re-tagged).
   - Reads archives written by C(docker save), M(dockyard.docker.image_export) and C(docker save | gzip)
     (compressed tar).
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements.sdk
 options:
   path:
     description: The archive on the managed host.

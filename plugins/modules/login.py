@@ -22,8 +22,6 @@ description:
     registry's answer and leave the file exactly as it was.
   - With O(state=absent), removes only the entry of O(registry_url) from the file (the registry is not asked).
   - The password and the C(auth) string are never returned, shown in a diff or logged.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -34,6 +32,7 @@ attributes:
     description: The registries of the file's C(auths) with their user names before and after, and whether the
       stored credentials of O(registry_url) change. Never a password or C(auth) string.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   registry_url:

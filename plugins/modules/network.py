@@ -19,8 +19,6 @@ description:
     disconnects them, recreates the network and connects them again.
   - O(state=absent) refuses while containers are attached, unless O(force=true) (they are disconnected first).
   - Overlay networks need a swarm manager.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -29,6 +27,7 @@ attributes:
     support: full
     description: Before and after of the compared options.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   name:

@@ -21,8 +21,6 @@ description:
   - The module lists the candidates with the filters itself, then removes them one by one; check mode lists the
     same candidates and removes nothing. An object that got used between the listing and its removal is skipped.
   - An unknown filter fails the task, naming the option and the filters it accepts, before anything is removed.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -31,6 +29,7 @@ attributes:
     support: none
     description: The removed objects are listed in the result instead.
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   containers:

@@ -32,9 +32,8 @@ description:
     give it a new name in the file (for example C(db_password_v2)), as with C(docker stack deploy).
   - With O(wait=true) (the default) returns when every created or updated service has converged (or fails
     with its tasks' errors once O(wait_timeout) has passed, or as soon as an update is paused or rolled back).
-author:
-  - dockyard.docker contributors (@dockyard)
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   name:

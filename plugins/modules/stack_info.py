@@ -19,20 +19,12 @@ description:
     C(docker stack deploy) create them; no Docker CLI is needed on the host.
   - Must run on a swarm manager; on a worker or outside a swarm it fails and says so.
   - Never changes anything; runs the same in check mode.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options: {}
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 seealso:
   - module: dockyard.docker.stack
   - module: dockyard.docker.stack_task_info

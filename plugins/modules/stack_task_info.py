@@ -19,24 +19,16 @@ description:
   - A stack that does not exist gives an empty RV(results) and RV(exists=false); it is not an error.
   - Must run on a swarm manager; on a worker or outside a swarm it fails and says so.
   - Never changes anything; runs the same in check mode.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options:
   name:
     description: The stack's name.
     type: str
     required: true
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 notes:
   - C(CurrentState) carries the time since the state changed, worded as the CLI words it (C(Running 5 minutes
     ago)); C(Ports) lists each published port of the task as C(*:published->target/protocol).

@@ -22,13 +22,10 @@ description:
     swarm on its own.
   - The result contains the join tokens; register it with C(no_log) on the task (the M(dockyard.docker.swarm)
     role does) so they never reach a log.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements.sdk
 options:
   state:
     description:

@@ -22,12 +22,11 @@ description:
     RV(docker_swarm_manager).
   - Never changes anything; runs the same in check mode.
   - On a local unix socket everything is read straight from the engine's API, without loading the Docker SDK.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options:
   nodes:
     description: Whether to list the swarm's nodes (RV(nodes)).
@@ -64,13 +63,6 @@ options:
       - Return the full inspect data of each node, service and task instead of the short form.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 notes:
   - RV(swarm_facts) holds the join tokens and RV(swarm_unlock_key) the unlock key; use C(no_log) on the task
     when they would otherwise reach a log.

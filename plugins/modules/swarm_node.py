@@ -20,13 +20,10 @@ description:
     how many managers there are, how many are reachable and how many the quorum needs.
   - O(state=absent) removes a node that is down from the node list (a manager is demoted first, under the same
     quorum check); a node that is still up must leave the swarm itself first.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements.sdk
 options:
   hostname:
     description:

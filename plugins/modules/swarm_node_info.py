@@ -19,12 +19,11 @@ description:
   - Must run on a swarm manager; on a worker or outside a swarm it fails and says so.
   - Never changes anything; runs the same in check mode.
   - On a local unix socket the nodes are read straight from the engine's API, without loading the Docker SDK.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options:
   name:
     description:
@@ -36,13 +35,6 @@ options:
       - Read the node the engine itself runs on. Cannot be combined with O(name).
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 seealso:
   - module: dockyard.docker.swarm_node
   - module: dockyard.docker.swarm_info

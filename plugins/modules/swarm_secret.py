@@ -32,13 +32,10 @@ description:
   - O(state=absent) refuses while a service uses the secret, naming the services, unless O(force=true) - then the
     secret is first removed from those services (their tasks are restarted without the file).
   - The result and the diff never contain the data, only its hash, the labels and the using services.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer, the engine a swarm manager
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements.swarm_manager
 options:
   name:
     description:

@@ -27,14 +27,11 @@ description:
     V(host), or loading C(ip_vs) on every node. O(ignore_ipvs_check=true) skips the check.
   - The engine cannot switch a service between V(replicated), V(global) and the job modes; such a change removes
     and recreates the service (reported in RV(actions)).
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker SDK for Python (C(docker)) on the managed host
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
   - dockyard.docker.swarm_service_options
+  - dockyard.docker.requirements.sdk
 attributes:
   check_mode:
     support: full

@@ -19,25 +19,17 @@ description:
   - Must run on a swarm manager; on a worker or outside a swarm it fails and says so.
   - Never changes anything; runs the same in check mode.
   - On a local unix socket the service is read straight from the engine's API, without loading the Docker SDK.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options:
   name:
     description:
       - The service's name or ID.
     type: str
     required: true
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 seealso:
   - module: dockyard.docker.swarm_service
   - module: dockyard.docker.swarm_info
@@ -82,21 +74,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 bytecode_cache.install()
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect  # noqa: E402
-from ansible_collections.dockyard.docker.plugins.module_utils.info import (  # noqa: E402
-    InfoReader,
-    exists_result,
-    info_module,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.info import run_inspect_by_name  # noqa: E402
 
 
 def main():
-    module = info_module(name=dict(type="str", required=True))
-    name = module.params["name"]
-    if not name.strip():
-        module.fail_json(msg="name must be a service name or ID, got an empty string")
-    reader = InfoReader(module, connect)
-    reader.require_manager("The swarm's services")
-    module.exit_json(**exists_result("service", reader.inspect("service", name, "inspect_service", insert_defaults=True)))
+    run_inspect_by_name("service", "a service name or ID", connect, manager_of="The swarm's services", insert_defaults=True)
 
 
 if __name__ == "__main__":

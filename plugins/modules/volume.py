@@ -20,8 +20,6 @@ description:
     recreate it; the module fails and names the containers.
   - Before a volume is recreated, the new driver options are tried on a temporary volume, so options the driver
     refuses fail the task with the driver's message and the existing volume is kept.
-author:
-  - dockyard.docker contributors (@dockyard)
 attributes:
   check_mode:
     support: full
@@ -30,6 +28,7 @@ attributes:
     support: full
     description: Before and after of the compared options (driver, driver options, labels).
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
 options:
   name:

@@ -17,12 +17,11 @@ description:
   - A volume that does not exist is not an error - RV(exists) is false.
   - Never changes anything; runs the same in check mode.
   - On a local unix socket the volume is read straight from the engine's API, without loading the Docker SDK.
-author:
-  - dockyard.docker contributors (@dockyard)
-requirements:
-  - Docker engine API 1.41 (Docker 20.10) or newer
 extends_documentation_fragment:
+  - dockyard.docker.author
   - dockyard.docker.connection
+  - dockyard.docker.requirements
+  - dockyard.docker.info_module
 options:
   name:
     description:
@@ -30,13 +29,6 @@ options:
     type: str
     required: true
     aliases: [volume_name]
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 seealso:
   - module: dockyard.docker.volume
 """
@@ -79,20 +71,11 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 bytecode_cache.install()
 
 from ansible_collections.dockyard.docker.plugins.module_utils.client import connect  # noqa: E402
-from ansible_collections.dockyard.docker.plugins.module_utils.info import (  # noqa: E402
-    InfoReader,
-    exists_result,
-    info_module,
-)
+from ansible_collections.dockyard.docker.plugins.module_utils.info import run_inspect_by_name  # noqa: E402
 
 
 def main():
-    module = info_module(name=dict(type="str", required=True, aliases=["volume_name"]))
-    name = module.params["name"]
-    if not name.strip():
-        module.fail_json(msg="name must be a volume name, got an empty string")
-    reader = InfoReader(module, connect)
-    module.exit_json(**exists_result("volume", reader.inspect("volume", name, "inspect_volume")))
+    run_inspect_by_name("volume", "a volume name", connect, name_aliases=["volume_name"])
 
 
 if __name__ == "__main__":

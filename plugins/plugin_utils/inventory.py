@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the two inventory plugins share: group names, filters, caching, adding hosts.
 
-A plugin turns what it read from the engines into host records with :func:`host_record`
-(pure, in the plugin); :class:`EngineInventory` reads through Ansible's inventory cache,
-applies ``filters``, adds the host, its variables and default groups, then Ansible's
-constructed options (``compose``, ``groups``, ``keyed_groups``).
+A plugin turns what it read from the engines into host records ``(name, host vars, default groups)``
+(pure functions, in the plugin); :class:`EngineInventory` checks the configuration file's name, reads
+through Ansible's inventory cache, applies ``filters``, adds the host, its variables and default groups,
+then Ansible's constructed options (``compose``, ``groups``, ``keyed_groups``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -71,7 +71,17 @@ def is_true(value):
 
 
 class EngineInventory(BaseInventoryPlugin, Constructable, Cacheable):
-    """Base of the collection's inventory plugins; subclasses implement ``fetch`` and ``records``."""
+    """Base of the collection's inventory plugins; subclasses set ``NAME`` and implement ``fetch`` and ``records``."""
+
+    def verify_file(self, path):
+        """A configuration file is this plugin's when its name ends with the plugin's short name and ``.yml``/``.yaml``."""
+        short_name = self.NAME.rsplit(".", 1)[-1]
+        return super(EngineInventory, self).verify_file(path) and path.endswith(
+            (short_name + ".yml", short_name + ".yaml"))
+
+    def option_values(self, *keys):
+        """``{key: the option's value}`` for ``keys``, as the plugins' pure record builders take them."""
+        return dict((key, self.get_option(key)) for key in keys)
 
     def fetch(self):
         """Read the engines: JSON-serialisable data (what the cache keeps)."""

@@ -93,3 +93,12 @@ def test_not_a_manager_is_recognised():
     # what a real worker answers is checked in the `reach` scenario
     assert plugin.not_a_manager(NotAManager())
     assert not plugin.not_a_manager(Exception("connection refused"))
+
+
+def test_plugin_config_file_name(tmp_path):
+    module = plugin.InventoryModule()
+    for name, ok in (("prod.swarm_nodes.yml", True), ("swarm_nodes.yaml", True), ("containers.yml", False),
+                     ("swarm_nodes.json", False)):
+        path = tmp_path / name
+        path.write_text("plugin: dockyard.docker.swarm_nodes\n")
+        assert module.verify_file(str(path)) is ok, name
