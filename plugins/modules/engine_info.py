@@ -23,6 +23,7 @@ extends_documentation_fragment:
   - dockyard.docker.author
   - dockyard.docker.connection
   - dockyard.docker.requirements.sdk
+  - dockyard.docker.info_module
 options:
   containers:
     description:
@@ -66,13 +67,6 @@ options:
       take a while on a host with many images or volumes.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode runs it unchanged.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 notes:
   - Swarm C(cluster_id), C(managers) and C(nodes) are only reported by managers; a worker does not know them.
 seealso:
