@@ -473,18 +473,10 @@ class EngineInfoManager:
 
 def main():
     argument_spec = docker_argument_spec()
-    argument_spec.update(
-        containers=dict(type="bool", default=True),
-        containers_all=dict(type="bool", default=True),
-        containers_filters=dict(type="dict"),
-        images=dict(type="bool", default=False),
-        images_filters=dict(type="dict"),
-        networks=dict(type="bool", default=False),
-        networks_filters=dict(type="dict"),
-        volumes=dict(type="bool", default=False),
-        volumes_filters=dict(type="dict"),
-        disk_usage=dict(type="bool", default=False),
-    )
+    for kind in ("containers", "images", "networks", "volumes"):
+        argument_spec[kind] = dict(type="bool", default=kind == "containers")
+        argument_spec["%s_filters" % kind] = dict(type="dict")
+    argument_spec.update(containers_all=dict(type="bool", default=True), disk_usage=dict(type="bool", default=False))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     client = connect(module)
     module.exit_json(**EngineInfoManager(module, client).run())

@@ -356,18 +356,11 @@ class Pruner(object):
 
 
 def main():
-    argument_spec = dict(
-        containers=dict(type="bool", default=False),
-        containers_filters=dict(type="dict"),
-        images=dict(type="bool", default=False),
-        images_filters=dict(type="dict"),
-        networks=dict(type="bool", default=False),
-        networks_filters=dict(type="dict"),
-        volumes=dict(type="bool", default=False),
-        volumes_filters=dict(type="dict"),
-        builder_cache=dict(type="bool", default=False),
-        builder_cache_all=dict(type="bool", default=False),
-    )
+    argument_spec = dict(builder_cache=dict(type="bool", default=False),
+        builder_cache_all=dict(type="bool", default=False))
+    for kind in PRUNE_KINDS:
+        argument_spec[kind] = dict(type="bool", default=False)
+        argument_spec["%s_filters" % kind] = dict(type="dict")
     argument_spec.update(docker_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     filters = {}

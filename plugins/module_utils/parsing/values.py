@@ -76,28 +76,40 @@ def _decimal_text(text):
     return fractions.Fraction(text)
 
 
-def size(value, option):
-    """``"512m"`` / ``"1GiB"`` / ``536870912`` -> bytes (0 to the int64 maximum)."""
-    if value is None:
-        return None
-    refused = SpecError("%s %s is not a size: use %s, at most %d bytes"
-                        % (option, shown(value), SIZE_FORMS, INT64_MAX))
+def _amount(value, refused, per_number, from_text):
+    """A number (times ``per_number``) or a text (``from_text``) -> an int from 0 to the int64 maximum; anything
+    else raises ``refused``."""
     if isinstance(value, bool):
         raise refused
     if isinstance(value, (int, float)):
         amount = _finite_number(value)
         if amount is None:
             raise refused
-        number = int(amount)
-    else:
-        match = _SIZE_RE.match(str(value)) if isinstance(value, str) else None
-        amount = _decimal_text(match.group(1)) if match else None
-        if amount is None:
+        number = int(amount * per_number)
+    elif isinstance(value, str):
+        number = from_text(value)
+        if number is None:
             raise refused
-        number = int(amount * _SIZE_UNITS[match.group(2).lower()])
+    else:
+        raise refused
     if not 0 <= number <= INT64_MAX:
         raise refused
     return number
+
+
+def size(value, option):
+    """``"512m"`` / ``"1GiB"`` / ``536870912`` -> bytes (0 to the int64 maximum)."""
+    if value is None:
+        return None
+    refused = SpecError("%s %s is not a size: use %s, at most %d bytes"
+                        % (option, shown(value), SIZE_FORMS, INT64_MAX))
+    return _amount(value, refused, 1, _size_text)
+
+
+def _size_text(text):
+    match = _SIZE_RE.match(text)
+    amount = _decimal_text(match.group(1)) if match else None
+    return None if amount is None else int(amount * _SIZE_UNITS[match.group(2).lower()])
 
 
 def size_or_unlimited(value, option):
@@ -113,22 +125,7 @@ def duration(value, option):
         return None
     refused = SpecError("%s %s is not a duration: use %s (at most %d nanoseconds, about 292 years)"
                         % (option, shown(value), DURATION_FORMS, INT64_MAX))
-    if isinstance(value, bool):
-        raise refused
-    if isinstance(value, (int, float)):
-        amount = _finite_number(value)
-        if amount is None:
-            raise refused
-        total = int(amount * 10 ** 9)
-    elif isinstance(value, str):
-        total = _duration_text(value.strip())
-        if total is None:
-            raise refused
-    else:
-        raise refused
-    if not 0 <= total <= INT64_MAX:
-        raise refused
-    return total
+    return _amount(value, refused, 10 ** 9, lambda text: _duration_text(text.strip()))
 
 
 def _duration_text(text):
