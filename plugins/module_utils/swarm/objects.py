@@ -7,7 +7,7 @@ The engine never returns a secret's data, so "is it up to date?" is answered by 
 sha256 of the content kept in a label (:data:`HASH_LABEL`).  Secrets and configs are
 immutable apart from their labels: new content means a new object.  When services use
 the object, they are re-pointed in two rolling updates through a temporary object so
-their tasks always have a file (see :meth:`SwarmObjectManager.run`, action ``rotate``).
+their tasks always have a file (see :meth:`SwarmObjectManager.apply_rotate`).
 
 Nothing here talks to an engine; the engine side is :class:`SwarmObjectManager`, which
 the two modules share.
