@@ -40,6 +40,10 @@ CHANGE_LOCK = "plugins/module_utils/change_lock.py"
 BYTECODE_CACHE = "plugins/module_utils/bytecode_cache.py"
 ENGINE_DAEMON_JSON = "roles/engine/templates/daemon_options.j2"
 ENGINE_VARS = "roles/engine/vars/main.yml"
+STACK = "plugins/module_utils/compose/stack.py"
+SERVICES = "plugins/module_utils/swarm/services.py"
+SERVICE_SPEC = "plugins/module_utils/swarm/service_spec.py"
+SERVICE_OPTIONS = "plugins/module_utils/swarm/options.py"
 
 # The unit test files that exercise each source file (under tests/unit): a mutant runs only these, not the
 # whole suite.
@@ -63,6 +67,10 @@ TESTS = {
     BYTECODE_CACHE: (UNIT + "test_bytecode_cache.py",),
     ENGINE_DAEMON_JSON: ("tests/unit/test_engine_role_daemon_options.py",),
     ENGINE_VARS: ("tests/unit/test_engine_role_daemon_options.py",),
+    STACK: (UNIT + "test_compose_stack.py",),
+    SERVICES: (UNIT + "test_swarm_services.py", UNIT + "test_swarm_wait.py"),
+    SERVICE_SPEC: (UNIT + "test_service_spec.py", UNIT + "test_swarm_options.py"),
+    SERVICE_OPTIONS: (UNIT + "test_service_spec.py", UNIT + "test_swarm_options.py"),
 }
 TIMEOUT = 600  # seconds for one mutant's tests: a mutant that makes a loop endless is reported, not waited for
 
@@ -167,6 +175,29 @@ MUTANTS = [
      "{%-   if docker_engine__tls_given | bool and listeners", "{%-   if listeners"),
     ("the engine role takes a certificate and key without a CA as TLS given", ENGINE_VARS,
      "{{ (docker_tls_ca | length > 0) and (docker_tls_cert", "{{ (docker_tls_cert"),
+    ("a stack service's `environment` and `env_file` variables are not given to the service", STACK,
+     '    if env:\n        params["env"] = env\n', ""),
+    ("a stack service is not reachable on its networks by its short name", STACK,
+     "aliases=aliases + [key]", "aliases=aliases"),
+    ("waiting for a service ends while its rolling update is still running", SERVICES,
+     '                     and update_state in (None, "completed"))', "                     )"),
+    ("waiting for a service ends as soon as its tasks run, before they stay running", SERVICES,
+     "        elif now - self._stable_since >= STABLE_SECONDS:", "        else:"),
+    ("a change of service mode is sent as an update the engine refuses, not a recreate", SERVICES,
+     "        recreate = needs_recreate(desired, before)", "        recreate = None"),
+    ("a service update drops what the options leave out (the spec sent is the options' alone)", SERVICES,
+     "diffs, before, merge_spec(before, desired)", "diffs, before, desired"),
+    ("scaling a service to `replicas: 0` is not noticed", SERVICE_SPEC,
+     "    if _is_empty(desired) and _is_empty(current):\n        return found",
+     "    if _is_empty(desired):\n        return found"),
+    ("a service whose image the CLI pinned by digest is updated on every run", SERVICE_SPEC,
+     "        current = _normalize_image(desired, current)", "        pass"),
+    ("a service update is not rolled out when only `update_config.monitor` changed", SERVICE_OPTIONS,
+     '    _put(out, "Monitor", parse_duration(value.get("monitor"), option + ".monitor"))\n', ""),
+    ("placement constraints in another order are taken for a change", SERVICE_OPTIONS,
+     '        inner={".Constraints": UNORDERED}),', "        inner={}),"),
+    ("a service's variables from `env_files` are dropped", SERVICE_OPTIONS,
+     '        merged.update(forms.read_env_file(path, "env_files"))', "        pass"),
 ]
 
 

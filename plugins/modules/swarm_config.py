@@ -141,32 +141,17 @@ from ansible_collections.dockyard.docker.plugins.module_utils import bytecode_ca
 # Before the other module_utils are imported: their compiled code is kept on the host between runs.
 bytecode_cache.install()
 
-from ansible_collections.dockyard.docker.plugins.module_utils.client import (  # noqa: E402
-    connect,
-    docker_argument_spec,
+from ansible_collections.dockyard.docker.plugins.module_utils.client import connect  # noqa: E402
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.objects import (  # noqa: E402
+    SwarmObjectManager,
+    module_arguments,
 )
-from ansible_collections.dockyard.docker.plugins.module_utils.swarm.objects import SwarmObjectManager
 
 
 def main():
-    argument_spec = docker_argument_spec()
-    argument_spec.update(
-        name=dict(type="str", required=True),
-        data=dict(type="str", no_log=False),
-        data_src=dict(type="path"),
-        data_is_b64=dict(type="bool", default=False),
-        labels=dict(type="dict"),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        force=dict(type="bool", default=False),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[("data", "data_src")],
-        required_if=[("state", "present", ("data", "data_src"), True)],
-    )
-    client = connect(module)
-    SwarmObjectManager(module, client, "config").run()
+    # A config's content is not secret (configs are not encrypted at rest either).
+    module = AnsibleModule(**module_arguments(data_no_log=False))
+    SwarmObjectManager(module, connect(module), "config").run()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ The engine never returns a secret's data, so "is it up to date?" is answered by 
 sha256 of the content kept in a label (:data:`HASH_LABEL`).  Secrets and configs are
 immutable apart from their labels: new content means a new object.  When services use
 the object, they are re-pointed in two rolling updates through a temporary object so
-their tasks always have a file (see :meth:`SwarmObjectManager.run`, action ``rotate``).
+their tasks always have a file (see :meth:`SwarmObjectManager.apply_rotate`).
 
 Nothing here talks to an engine; the engine side is :class:`SwarmObjectManager`, which
 the two modules share.
@@ -27,6 +27,7 @@ import os
 from ansible_collections.dockyard.docker.plugins.module_utils.client import (
     APIError,
     DockerException,
+    docker_argument_spec,
     fail_from_error,
 )
 
@@ -258,6 +259,42 @@ def view(obj, users=None):
     return out
 
 
+def module_arguments(data_no_log):
+    """The AnsibleModule arguments swarm_secret and swarm_config share; ``data_no_log`` is O(data)'s no_log."""
+    argument_spec = docker_argument_spec()
+    argument_spec.update(
+        name=dict(type="str", required=True),
+        data=dict(type="str", no_log=data_no_log),
+        data_src=dict(type="path"),
+        data_is_b64=dict(type="bool", default=False),
+        labels=dict(type="dict"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        force=dict(type="bool", default=False),
+    )
+    return dict(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("data", "data_src")],
+        required_if=[("state", "present", ("data", "data_src"), True)],
+    )
+
+
+class Survey:
+    """What one run found and decided about the object called ``name`` (``current``: its inspect data or None)."""
+
+    def __init__(self, name, current):
+        self.name = name
+        self.current = current
+        self.content = self.same = self.digest = self.labels = None
+        self.users = []
+        self.decision = None
+        self.stale = self.stale_action = None
+
+    @property
+    def action(self):
+        return self.decision["action"]
+
+
 class SwarmObjectManager:
     """Engine side shared by swarm_secret and swarm_config (``kind`` = secret | config)."""
 
@@ -266,7 +303,7 @@ class SwarmObjectManager:
         self.client = client
         self.api = client.api
         self.kind = kind
-        self.meta = KINDS[kind]
+        self.id_key = "%s_id" % kind
         self.params = module.params
         self.actions = []
 
@@ -336,75 +373,99 @@ class SwarmObjectManager:
         return decode_content(params.get("data"), params.get("data_is_b64"), file_bytes)
 
     def run(self):
-        params = self.params
-        name = params["name"]
-        id_key = "%s_id" % self.kind
+        name = self.params["name"]
         result = dict(changed=False, actions=self.actions, name=name)
         try:
-            digest = labels = content = same = None
-            if params["state"] == "present":
-                content = self.content()
-            current = self.find(name)
-            if content is not None:
-                same = same_content(current, content) if current else None
-                # Keep the stored (salted) hash when the content is the same, so labels do not move.
-                digest = current_hash(current) if same and current_hash(current) else content_hash(content)
-                labels = desired_labels(params.get("labels"), digest)
-            services = self.services() if current else []
-            users = services_using(services, self.kind, current["ID"]) if current else []
-            decision = plan(self.kind, name, current, params["state"], same, labels, users, params["force"])
-            stale = stale_action = None
-            if decision["action"] == "rotate":
-                # Decided before anything changes (and in check mode): an object under the temporary
-                # name that this collection did not write for this rotation stops the run.
-                stale = self.find(temporary_name(name))
-                stale_users = services_using(services, self.kind, stale["ID"]) if stale else []
-                stale_action = stale_temporary_plan(self.kind, name, stale, stale_users)
+            survey = self.survey(name)
         except ObjectError as exc:
             self.module.fail_json(msg=str(exc), **result)
+        self.report(survey, result)
+        if self.module.check_mode or survey.action == "none":
+            self.module.exit_json(**result)
+        result[self.id_key] = self.apply(survey)
+        self.module.exit_json(**result)
 
-        action = decision["action"]
-        before = view(current, users)
-        if action in ("none",):
+    def survey(self, name):
+        """Read the object and its users and decide; raises :class:`ObjectError` before anything changes."""
+        content = self.content() if self.params["state"] == "present" else None
+        survey = Survey(name, self.find(name))
+        if content is not None:
+            self.desire(survey, content)
+        current = survey.current
+        services = self.services() if current else []
+        survey.users = services_using(services, self.kind, current["ID"]) if current else []
+        survey.decision = plan(self.kind, name, current, self.params["state"], survey.same, survey.labels,
+                               survey.users, self.params["force"])
+        if survey.action == "rotate":
+            # Decided before anything changes (and in check mode): an object under the temporary
+            # name that this collection did not write for this rotation stops the run.
+            survey.stale = self.find(temporary_name(name))
+            stale_users = services_using(services, self.kind, survey.stale["ID"]) if survey.stale else []
+            survey.stale_action = stale_temporary_plan(self.kind, name, survey.stale, stale_users)
+        return survey
+
+    def desire(self, survey, content):
+        """The content, its hash and the labels the object should carry."""
+        current = survey.current
+        survey.content = content
+        survey.same = same_content(current, content) if current else None
+        # Keep the stored (salted) hash when the content is the same, so labels do not move.
+        survey.digest = current_hash(current) if survey.same and current_hash(current) else content_hash(content)
+        survey.labels = desired_labels(self.params.get("labels"), survey.digest)
+
+    def report(self, survey, result):
+        """The result and diff of the decision (what check mode returns): names, labels and hashes, no data."""
+        current, action = survey.current, survey.action
+        before = view(current, survey.users)
+        if action == "none":
             after = before
         elif action in ("remove", "detach_remove"):
             after = {}
         else:
-            after = dict(name=name, labels=labels, data_hash=digest, services=users)
-        result["data_hash"] = digest if params["state"] == "present" else None
-        result[id_key] = current["ID"] if current else None
-        result["services"] = users
+            after = dict(name=survey.name, labels=survey.labels, data_hash=survey.digest, services=survey.users)
+        result["data_hash"] = survey.digest if self.params["state"] == "present" else None
+        result[self.id_key] = current["ID"] if current else None
+        result["services"] = survey.users
         if action != "none":
             result["changed"] = True
-            self.actions.append(decision["reason"])
+            self.actions.append(survey.decision["reason"])
         if self.module._diff:
             result["diff"] = dict(before=before, after=after)
-        if self.module.check_mode or action == "none":
-            self.module.exit_json(**result)
 
-        if action == "create":
-            result[id_key] = self.create(name, content, labels)
-        elif action == "update_labels":
-            self.update_labels(current, labels)
-        elif action == "replace":
-            self.remove(current["ID"], name)
-            result[id_key] = self.create(name, content, labels)
-        elif action == "rotate":
-            tmp = temporary_name(name)
-            if stale_action == "remove":  # this collection's, left by an interrupted earlier rotation
-                self.remove(stale["ID"], tmp)
-            tmp_id = self.create(tmp, content, temporary_labels(labels, name))
-            self.repoint(users, current["ID"], tmp_id, tmp)
-            self.remove(current["ID"], name)
-            new_id = self.create(name, content, labels)
-            self.repoint(users, tmp_id, new_id, name)
-            self.remove(tmp_id, tmp)
-            result[id_key] = new_id
-        elif action == "remove":
-            self.remove(current["ID"], name)
-            result[id_key] = None
-        elif action == "detach_remove":
-            self.repoint(users, current["ID"], None, None)
-            self.remove(current["ID"], name)
-            result[id_key] = None
-        self.module.exit_json(**result)
+    def apply(self, survey):
+        """Carry out the decision; returns the object's ID afterwards (None once removed)."""
+        steps = dict(create=self.apply_create, update_labels=self.apply_labels, replace=self.apply_replace,
+                     rotate=self.apply_rotate, remove=self.apply_remove, detach_remove=self.apply_detach_remove)
+        return steps[survey.action](survey)
+
+    def apply_create(self, survey):
+        return self.create(survey.name, survey.content, survey.labels)
+
+    def apply_labels(self, survey):
+        self.update_labels(survey.current, survey.labels)
+        return survey.current["ID"]
+
+    def apply_replace(self, survey):
+        self.remove(survey.current["ID"], survey.name)
+        return self.create(survey.name, survey.content, survey.labels)
+
+    def apply_rotate(self, survey):
+        """Move the users to new content through ``<name>-rotating``, so their tasks always have the file."""
+        name, users, old_id = survey.name, survey.users, survey.current["ID"]
+        tmp = temporary_name(name)
+        if survey.stale_action == "remove":  # this collection's, left by an interrupted earlier rotation
+            self.remove(survey.stale["ID"], tmp)
+        tmp_id = self.create(tmp, survey.content, temporary_labels(survey.labels, name))
+        self.repoint(users, old_id, tmp_id, tmp)
+        self.remove(old_id, name)
+        new_id = self.create(name, survey.content, survey.labels)
+        self.repoint(users, tmp_id, new_id, name)
+        self.remove(tmp_id, tmp)
+        return new_id
+
+    def apply_remove(self, survey):
+        self.remove(survey.current["ID"], survey.name)
+
+    def apply_detach_remove(self, survey):
+        self.repoint(survey.users, survey.current["ID"], None, None)
+        self.remove(survey.current["ID"], survey.name)

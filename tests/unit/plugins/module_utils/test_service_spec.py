@@ -174,6 +174,38 @@ def test_replicas_and_ports_changes():
     assert differences(build(update_config=dict(order="stop-first")), current) == ["UpdateConfig.Order"]
 
 
+def test_scaling_to_zero_replicas_is_a_difference():
+    current = engine_view(build())
+    desired = build(replicas=0)
+    assert desired["Mode"] == {"Replicated": {"Replicas": 0}}
+    assert differences(desired, current) == ["Mode.Replicated.Replicas"]
+    assert merge_spec(current, desired)["Mode"] == {"Replicated": {"Replicas": 0}}
+
+
+def test_a_changed_monitor_alone_is_rolled_out():
+    rollout = dict(parallelism=1, delay="2s", order="start-first", failure_action="rollback")
+    current = engine_view(build(update_config=dict(rollout, monitor="5s")))
+    desired = build(update_config=dict(rollout, monitor="30s"))
+    assert desired["UpdateConfig"]["Monitor"] == 30 * 10 ** 9
+    assert differences(desired, current) == ["UpdateConfig.Monitor"]
+    assert merge_spec(current, desired)["UpdateConfig"]["Monitor"] == 30 * 10 ** 9
+    assert differences(build(update_config=dict(rollout, monitor="5s")), current) == []
+    rollback = build(rollback_config=dict(parallelism=2, failure_action="pause", monitor="1m"))
+    assert rollback["RollbackConfig"]["Monitor"] == 60 * 10 ** 9
+    assert differences(rollback, current) == ["RollbackConfig.Monitor"]
+
+
+def test_placement_constraints_in_another_order_are_the_same():
+    constraints = ["node.role==worker", "node.labels.zone==a"]
+    current = engine_view(build())
+    # as docker service create --constraint ... --constraint ... stores them: in the order given
+    current["TaskTemplate"]["Placement"]["Constraints"] = list(constraints)
+    assert differences(build(placement=dict(constraints=list(reversed(constraints)))), current) == []
+    assert differences(build(placement=dict(constraints=constraints)), current) == []
+    changed = build(placement=dict(constraints=["node.role==manager", "node.labels.zone==a"]))
+    assert differences(changed, current) == ["TaskTemplate.Placement.Constraints"]
+
+
 def test_mode_change_needs_recreate():
     current = engine_view(build())
     desired = build(mode="global", replicas=None)

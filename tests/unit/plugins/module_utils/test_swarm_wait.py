@@ -16,12 +16,14 @@ from ansible_collections.dockyard.docker.plugins.module_utils.swarm import servi
 
 class FakeEngine:
     """Replicated services of one replica each; a service's task is running from its start time on (never,
-    with None); ``paused`` services report a paused update."""
+    with None); ``paused`` services report a paused update; ``updating`` ({service: time}) services report a
+    rolling update in progress until that time, and completed after it."""
 
-    def __init__(self, clock, starts, paused=()):
+    def __init__(self, clock, starts, paused=(), updating=None):
         self.clock = clock
         self.starts = starts
         self.paused = set(paused)
+        self.updating = updating or {}
         self.reads = []
 
     def nodes(self):
@@ -32,6 +34,9 @@ class FakeEngine:
         service = {"ID": service_id, "Spec": {"Name": service_id, "Mode": {"Replicated": {"Replicas": 1}}}}
         if service_id in self.paused:
             service["UpdateStatus"] = {"State": "paused"}
+        elif service_id in self.updating:
+            rolling = self.clock.now < self.updating[service_id]
+            service["UpdateStatus"] = {"State": "updating" if rolling else "completed"}
         return service
 
     def tasks(self, filters):
@@ -79,6 +84,13 @@ def test_a_single_wait_still_needs_a_stable_running_set(clock):
     tasks = manager(engine).wait("web", "web", timeout=60)
     assert tasks[0]["id"] == "task-web"
     assert clock.now - began >= 2 + services.STABLE_SECONDS
+
+
+def test_a_wait_lasts_until_the_rolling_update_has_completed_though_the_tasks_run(clock):
+    engine = FakeEngine(clock, {"web": 1000.0}, updating={"web": 1000.0 + 20})
+    began = clock.now
+    manager(engine).wait("web", "web", timeout=60)
+    assert clock.now - began >= 20
 
 
 def test_timeout_names_every_service_that_did_not_converge_and_only_those(clock):

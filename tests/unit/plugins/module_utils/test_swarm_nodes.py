@@ -1,21 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure helpers of the swarm and swarm_node modules (no engine)."""
+"""Pure helpers of swarm_node: finding a node and the labels it should carry (no engine)."""
 from __future__ import absolute_import, division, print_function
 
-from ansible_collections.dockyard.docker.plugins.modules.swarm import _addr_key, token_digest
-from ansible_collections.dockyard.docker.plugins.modules.swarm_node import desired_labels, find_node
-
-
-def test_token_digest():
-    assert token_digest("SWMTKN-1-abcdef-secret") == "abcdef"
-    assert token_digest("not-a-token") is None
-    assert token_digest(None) is None
-
-
-def test_addr_key_adds_default_port():
-    assert _addr_key("10.0.0.1") == "10.0.0.1:2377"
-    assert _addr_key("10.0.0.1:4000") == "10.0.0.1:4000"
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.nodes import desired_labels, find_node
 
 
 def test_desired_labels_merge_and_replace():

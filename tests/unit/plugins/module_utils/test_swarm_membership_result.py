@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.dockyard.docker.plugins.modules.swarm import SwarmMembership
+from ansible_collections.dockyard.docker.plugins.module_utils.swarm.membership import SwarmMembership
 
 SWARM = {"ID": "cluster1", "Version": {"Index": 7}, "Spec": {"EncryptionConfig": {"AutoLockManagers": False}},
          "JoinTokens": {"Worker": "SWMTKN-1-abc-worker", "Manager": "SWMTKN-1-abc-manager"}}
