@@ -40,6 +40,8 @@ from ansible_collections.dockyard.docker.plugins.module_utils.swarm.service_spec
 
 FAILED_TASK_STATES = ("failed", "rejected", "orphaned")
 STABLE_SECONDS = 3
+# between two rounds of reads while waiting (a round is three reads, however many services are waited for)
+POLL_SECONDS = 0.5
 
 
 def ipvs_available(module):
@@ -280,11 +282,30 @@ class ServiceManager:
         ready = set(n["ID"] for n in nodes if (n.get("Status") or {}).get("State") == "ready")
         return names, ready
 
-    def convergence(self, service_id, nodes=None):
-        """(converged, running task views, problem task views, summary, update state)."""
-        node_names, ready = nodes or self.nodes_now()
-        service = self.call("inspect service", self.api.inspect_service, service_id)
-        tasks = self.call("list tasks", self.api.tasks, filters={"service": service_id})
+    def read_round(self, service_ids):
+        """{service ID: (service, its tasks)} for the services still waited for. One service is inspected; several
+        are read with one service list and one task list for all of them, so a round costs the same few reads
+        however many services a stack waits for."""
+        if len(service_ids) == 1:
+            service_id = service_ids[0]
+            service = self.call("inspect service", self.api.inspect_service, service_id)
+            return {service_id: (service, self.call("list tasks", self.api.tasks, filters={"service": service_id}))}
+        listed = self.call("list services", self.api.services, filters={"id": list(service_ids)})
+        # the engine's id filter matches prefixes: keep the exact IDs only
+        by_id = dict((s["ID"], s) for s in listed if s.get("ID") in service_ids)
+        gone = [service_id for service_id in service_ids if service_id not in by_id]
+        if gone:
+            self.fail("Service(s) %s were removed while waiting for them to converge" % ", ".join(gone))
+        tasks = dict((service_id, []) for service_id in service_ids)
+        for task in self.call("list tasks", self.api.tasks, filters={"service": list(service_ids)}):
+            if task.get("ServiceID") in tasks:
+                tasks[task["ServiceID"]].append(task)
+        return dict((service_id, (by_id[service_id], tasks[service_id])) for service_id in service_ids)
+
+    def convergence(self, service, tasks, nodes):
+        """(converged, running task views, problem task views, summary, update state) of ``service`` (inspect
+        data) from its ``tasks`` and ``nodes`` (:meth:`nodes_now`)."""
+        node_names, ready = nodes
         if is_job(service["Spec"].get("Mode")):
             return self.job_convergence(service, tasks, node_names)
         wanted = [t for t in tasks if t.get("DesiredState") == "running" and
@@ -331,12 +352,14 @@ class ServiceManager:
             if not pending:
                 return dict((w.name, w.running) for w in watches)
             nodes = self.nodes_now()
+            reads = self.read_round([w.service_id for w in pending])
             for watch in pending:
-                watch.observe(self.convergence(watch.service_id, nodes), time.time())
+                service, tasks = reads[watch.service_id]
+                watch.observe(self.convergence(service, tasks, nodes), time.time())
             stopped = [w for w in pending if w.update_state in ("paused", "rollback_paused", "rollback_completed")]
             if stopped or time.time() >= deadline:
                 self.fail_unconverged(stopped or [w for w in pending if not w.done], timeout)
-            time.sleep(1)
+            time.sleep(POLL_SECONDS)
 
     def fail_unconverged(self, watches, timeout):
         self.result["tasks"] = [t for w in watches for t in w.running + w.problems]

@@ -25,11 +25,13 @@ class FakeEngine:
         self.paused = set(paused)
         self.updating = updating or {}
         self.reads = []
+        self.calls = 0
 
     def nodes(self):
+        self.calls += 1
         return [{"ID": "n1", "Status": {"State": "ready"}, "Description": {"Hostname": "node1"}}]
 
-    def inspect_service(self, service_id):
+    def _service(self, service_id):
         self.reads.append(service_id)
         service = {"ID": service_id, "Spec": {"Name": service_id, "Mode": {"Replicated": {"Replicas": 1}}}}
         if service_id in self.paused:
@@ -39,12 +41,25 @@ class FakeEngine:
             service["UpdateStatus"] = {"State": "updating" if rolling else "completed"}
         return service
 
+    def inspect_service(self, service_id):
+        self.calls += 1
+        return self._service(service_id)
+
+    def services(self, filters):
+        """As the engine's id filter: every service whose ID starts with one of the values."""
+        self.calls += 1
+        return [self._service(sid) for sid in sorted(self.starts) if any(sid.startswith(v) for v in filters["id"])]
+
     def tasks(self, filters):
-        service_id = filters["service"]
-        start = self.starts[service_id]
-        state = "running" if start is not None and self.clock.now >= start else "starting"
-        return [{"ID": "task-" + service_id, "NodeID": "n1", "DesiredState": "running",
-                 "Status": {"State": state, "Err": "" if state == "running" else "image not found"}}]
+        self.calls += 1
+        wanted = filters["service"] if isinstance(filters["service"], list) else [filters["service"]]
+        out = []
+        for service_id in wanted:
+            start = self.starts[service_id]
+            state = "running" if start is not None and self.clock.now >= start else "starting"
+            out.append({"ID": "task-" + service_id, "ServiceID": service_id, "NodeID": "n1", "DesiredState": "running",
+                        "Status": {"State": state, "Err": "" if state == "running" else "image not found"}})
+        return out
 
 
 class Failed(Exception):
@@ -118,3 +133,21 @@ def test_a_converged_service_is_no_longer_read(clock):
     engine = FakeEngine(clock, {"fast": 1000.0, "slow": 1000.0 + 15})
     manager(engine).wait_all([("fast", "fast"), ("slow", "slow")], timeout=60)
     assert engine.reads.count("slow") > engine.reads.count("fast") + 5
+
+
+def test_a_round_costs_the_same_few_reads_for_ten_services_as_for_two(clock):
+    def reads(count):
+        starts = dict(("svc%d" % i, clock.now + 6) for i in range(count))
+        engine = FakeEngine(clock, starts)
+        manager(engine).wait_all([(sid, sid) for sid in sorted(starts)], timeout=300)
+        return engine.calls
+
+    # nodes, services and tasks once a round, whatever the number of services
+    assert reads(10) == reads(2)
+
+
+def test_a_service_whose_id_only_starts_like_a_waited_one_is_not_taken_for_it(clock):
+    # "web" is waited for; "web2" (never running) matches the engine's id prefix filter too
+    engine = FakeEngine(clock, {"web": 1000.0, "web2": None, "db": 1000.0})
+    result = manager(engine).wait_all([("web", "web"), ("db", "db")], timeout=60)
+    assert [t["id"] for t in result["web"]] == ["task-web"]
