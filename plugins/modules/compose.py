@@ -456,5 +456,6 @@ def main():
     results = converge(module, engine, project, objects, specs, waves)
     report(module, project, objects, results, services, orphan_names)
 
+
 if __name__ == "__main__":
     main()

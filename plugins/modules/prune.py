@@ -357,7 +357,7 @@ class Pruner(object):
 
 def main():
     argument_spec = dict(builder_cache=dict(type="bool", default=False),
-        builder_cache_all=dict(type="bool", default=False))
+                         builder_cache_all=dict(type="bool", default=False))
     for kind in PRUNE_KINDS:
         argument_spec[kind] = dict(type="bool", default=False)
         argument_spec["%s_filters" % kind] = dict(type="dict")

@@ -460,7 +460,7 @@ def check_keys(data, source):
         if not isinstance(service, dict):
             raise ComposeError("%s must be a mapping of settings, got %r" % (path, service))
         refuse_unknown(service, SERVICE_KEYS, path, " (the compose module runs existing images; build them "
-                        "with dockyard.docker.image)" if "build" in service else "")
+                       "with dockyard.docker.image)" if "build" in service else "")
         check_shape(service, SERVICE_SHAPE, path)
         if isinstance(service.get("healthcheck"), dict):
             refuse_unknown(service["healthcheck"], HEALTHCHECK_KEYS, path + ".healthcheck")
@@ -499,7 +499,7 @@ def _check_deploy(deploy, path):
         refuse_unknown(resources["limits"], RESOURCE_LIMIT_KEYS, path + ".resources.limits")
     if resources.get("reservations") is not None:
         refuse_unknown(resources["reservations"], RESOURCE_RESERVATION_KEYS, path + ".resources.reservations",
-                        " on a standalone host (the engine reserves memory only)")
+                       " on a standalone host (the engine reserves memory only)")
 
 
 # --------------------------------------------------------------------------- normal forms

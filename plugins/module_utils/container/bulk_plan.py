@@ -202,4 +202,3 @@ def summarize(results):
                 before=r["diff"].get("before", {}), after=r["diff"].get("after", {}),
             ))
     return changed, failed, diff
-

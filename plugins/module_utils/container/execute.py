@@ -403,4 +403,3 @@ def reconcile(api, spec, check_mode=False, reader=None, lock=None):
         if not prepared.plan.steps:
             return prepared.result()
         return apply(api, prepared, reader)
-
