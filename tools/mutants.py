@@ -44,6 +44,7 @@ STACK = "plugins/module_utils/compose/stack.py"
 SERVICES = "plugins/module_utils/swarm/services.py"
 SERVICE_SPEC = "plugins/module_utils/swarm/service_spec.py"
 SERVICE_OPTIONS = "plugins/module_utils/swarm/options.py"
+STACK_MODULE = "plugins/modules/stack.py"
 
 # The unit test files that exercise each source file (under tests/unit): a mutant runs only these, not the
 # whole suite.
@@ -71,6 +72,7 @@ TESTS = {
     SERVICES: (UNIT + "test_swarm_services.py", UNIT + "test_swarm_wait.py"),
     SERVICE_SPEC: (UNIT + "test_service_spec.py", UNIT + "test_swarm_options.py"),
     SERVICE_OPTIONS: (UNIT + "test_service_spec.py", UNIT + "test_swarm_options.py"),
+    STACK_MODULE: (UNIT + "test_engine_reader.py",),
 }
 TIMEOUT = 600  # seconds for one mutant's tests: a mutant that makes a loop endless is reported, not waited for
 
@@ -198,6 +200,12 @@ MUTANTS = [
      '        inner={".Constraints": UNORDERED}),', "        inner={}),"),
     ("a service's variables from `env_files` are dropped", SERVICE_OPTIONS,
      '        merged.update(forms.read_env_file(path, "env_files"))', "        pass"),
+    ("`stack` with `prune: true` leaves a service that left the files running", STACK_MODULE,
+     "            for service in stale:\n                self.services.remove(service)\n",
+     "            for service in stale:\n                pass\n"),
+    ("`stack` with `prune: false` removes a service that left the files", STACK_MODULE,
+     '        if stale and self.params["prune"]:\n            for service in stale:\n',
+     "        if stale:\n            for service in stale:\n"),
 ]
 
 

@@ -361,6 +361,10 @@ class _RecordingSDK:
 
     def __init__(self):
         self.created = []
+        self.removed = []
+
+    def remove_service(self, service_id):
+        self.removed.append(service_id)
 
     def reload_config(self, dockercfg_path=None):
         pass
@@ -378,7 +382,7 @@ class _RecordingSDK:
         self.created.append({"ID": "svc-" + name, "Version": {"Index": 1}, "Spec": spec})
 
 
-def run_stack(monkeypatch, path):
+def run_stack(monkeypatch, path, **params):
     from ansible.module_utils import basic
     from ansible.module_utils.testing import patch_module_args
 
@@ -390,8 +394,8 @@ def run_stack(monkeypatch, path):
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", leave)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", lambda _self, **result: leave(_self, failed=True, **result))
     compose = {"services": {"web": {"image": "app:1"}, "api": {"image": "app:1", "networks": ["default"]}}}
-    with patch_module_args(dict(name="demo", compose=[compose], wait=False, ignore_ipvs_check=True,
-                                docker_host="unix://" + path)):
+    with patch_module_args(dict(dict(name="demo", compose=[compose], wait=False, ignore_ipvs_check=True,
+                                     docker_host="unix://" + path), **params)):
         with pytest.raises(_Exit) as done:
             stack.main()
     return done.value.args[0]
@@ -425,6 +429,32 @@ def test_stack_unchanged_rerun_reads_over_the_socket_with_one_service_list_and_n
     assert reads.count("/services") == 1, reads
     assert not any(p.startswith("/services/") for p in reads), "no service is inspected on its own: %s" % reads
     assert reads.count("/networks/demo_default") <= 2, reads
+
+
+@pytest.mark.parametrize("prune", [True, False])
+def test_a_service_that_left_the_files_goes_with_prune_and_is_only_reported_without(engine_socket, monkeypatch, prune):
+    path, server = engine_socket
+    server.documents["/networks/demo_default"] = {"Id": "net1", "Name": "demo_default", "Driver": "overlay",
+                                                  "Scope": "swarm"}
+    for doc in ("/services", "/secrets", "/configs"):
+        server.documents[doc] = []
+    sdk = _RecordingSDK()
+    monkeypatch.setattr(client, "_open_api", lambda *args: sdk)
+    assert not run_stack(monkeypatch, path).get("failed")
+    # the engine holds the stack as deployed, and a service of the stack that is no longer in the files
+    old = json.loads(json.dumps(sdk.created[0]))
+    old["ID"], old["Spec"]["Name"] = "svc-demo_old", "demo_old"
+    server.documents["/services"] = sdk.created + [old]
+    sdk.created = []
+    result = run_stack(monkeypatch, path, prune=prune)
+    assert not result.get("failed"), result
+    assert sdk.created == []
+    if prune:
+        assert sdk.removed == ["svc-demo_old"]
+        assert result["changed"] is True and result["removed_services"] == ["demo_old"]
+    else:
+        assert sdk.removed == []
+        assert result["changed"] is False and result["unpruned_services"] == ["demo_old"]
 
 
 def test_waiting_for_a_removed_service_ends_on_the_readers_not_found(engine_socket):
