@@ -216,6 +216,7 @@ class StackDeployer:
                            unpruned_services=[])
         self.services = ServiceManager(module, client, self.result, self.params["with_registry_auth"], api=self.api)
         self.call = self.services.call
+        self.digests = {}  # image -> its registry digest (or None), asked once per run however many services use it
 
     def fail(self, msg):
         self.module.fail_json(msg=msg, **self.result)
@@ -286,7 +287,9 @@ class StackDeployer:
         old = ((current or {}).get("Spec") or {}).get("Labels", {}).get(IMAGE_LABEL)
         if policy == "never" or (policy == "changed" and current is not None and old == image) or "@" in image:
             return image
-        digest = self.services.image_digest(image)
+        if image not in self.digests:
+            self.digests[image] = self.services.image_digest(image)
+        digest = self.digests[image]
         if not digest:
             self.module.warn("image %s could not be accessed on a registry to record its digest; each node uses "
                              "the image of that name it has or can pull" % image)
@@ -294,13 +297,14 @@ class StackDeployer:
         return pin_image(image, digest)
 
     def plan_services(self, stack, planned_ids, deployed):
-        """``deployed``: the stack's services by name, from one labelled list; a name not among them is
-        inspected on its own (a service of that name outside the stack is then found, and refused or adopted
-        as swarm_service would)."""
+        """``deployed``: the stack's services by name, from one labelled list; the names not among them are
+        looked for in one list by name (a service of that name outside the stack is then found, and refused or
+        adopted as swarm_service would)."""
         plans = []
+        outside = self.unlabelled([s["name"] for s in stack.services.values() if s["name"] not in deployed])
         for key in sorted(stack.services):
             params = dict(stack.services[key])
-            current = deployed.get(params["name"]) or self.services.current(params["name"])
+            current = deployed.get(params["name"]) or outside.get(params["name"])
             self.services.check_registry_auth(params["image"])
             params["image"] = self.resolve(params["image"], current)
             desired = with_cli_privileges(self.services.desired(params, planned_ids))
@@ -310,6 +314,14 @@ class StackDeployer:
                                                 differences=diffs if action != "create" else [])
             plans.append(ServicePlan(key, params, action, diffs, current, desired, before, after))
         return plans
+
+    def unlabelled(self, names):
+        """{name: service} of the services of these exact names (the engine's name filter matches prefixes)."""
+        if not names:
+            return {}
+        found = self.call("list the services named %s (this must run on a manager)" % ", ".join(names),
+                          self.api.services, filters={"name": names}) or []
+        return dict((s["Spec"]["Name"], s) for s in found if (s.get("Spec") or {}).get("Name") in names)
 
     # ------------------------------------------------------------------ the run
     def present(self, stack):
@@ -376,12 +388,12 @@ class StackDeployer:
 
     def wait(self, changed):
         """Every changed service at once: the stack takes as long as its slowest service."""
+        ids = dict(((s.get("Spec") or {}).get("Name"), s["ID"]) for s in self.labelled(self.api.services, "service"))
         keys, watched = {}, []
         for key, name in changed:
-            service = self.services.current(name)
-            if service:
+            if name in ids:
                 keys[name] = key
-                watched.append((service["ID"], name))
+                watched.append((ids[name], name))
         if watched:
             for name, tasks in self.services.wait_all(watched, self.params["wait_timeout"]).items():
                 self.result["services"][keys[name]]["tasks"] = tasks

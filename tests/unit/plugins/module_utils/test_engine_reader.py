@@ -416,6 +416,8 @@ def test_stack_unchanged_rerun_reads_over_the_socket_with_one_service_list_and_n
     assert not first.get("failed"), first
     assert first["changed"] is True and sorted(s["Spec"]["Name"] for s in sdk.created) == ["demo_api", "demo_web"]
     assert len(built) == 1, "the SDK client is built for the changes"
+    first_reads = [p.split("?")[0] for _v, p in server.seen]
+    assert not any(p.startswith("/services/") for p in first_reads), "new services are looked for in one list"
 
     # the engine now holds what the first run created
     server.documents["/services"] = sdk.created
