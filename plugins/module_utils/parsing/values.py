@@ -149,16 +149,22 @@ def _duration_text(text):
 MAX_CPUS = INT64_MAX // 10 ** 9
 
 
+def _number(value):
+    """A finite number, or a text of one (``"0.5"``) -> ``Fraction``; anything else -> ``None``."""
+    number = _finite_number(value)
+    if number is None and isinstance(value, str) and len(value) <= _NUMBER_CHARS:
+        try:
+            number = _finite_number(float(value))
+        except ValueError:
+            number = None
+    return number
+
+
 def cpus(value, option):
     """CPU count (may be fractional; 0 means no limit, as for the engine) -> the engine's NanoCpus."""
     if value is None:
         return None
-    number = _finite_number(value)
-    if number is None and isinstance(value, str):
-        try:
-            number = _finite_number(float(value)) if len(value) <= _NUMBER_CHARS else None
-        except ValueError:
-            number = None
+    number = _number(value)
     if number is None or not 0 <= number <= MAX_CPUS:
         raise SpecError("%s %s is not a number of CPUs: use a finite number from 0 (no limit) to %d, such as "
                         "0.5, 1 or 2" % (option, shown(value), MAX_CPUS))
@@ -169,12 +175,7 @@ def seconds(value, option):
     """A number of seconds >= 0 (a wait or timeout of the module itself) -> float."""
     if value is None:
         return None
-    number = _finite_number(value)
-    if number is None and isinstance(value, str):
-        try:
-            number = _finite_number(float(value)) if len(value) <= _NUMBER_CHARS else None
-        except ValueError:
-            number = None
+    number = _number(value)
     if number is None or not 0 <= number <= INT64_MAX // 10 ** 9:
         raise SpecError("%s must be a finite number of seconds >= 0, got %s" % (option, shown(value)))
     return float(number)
