@@ -9,7 +9,7 @@
 #   make community    community.docker (requirements-community.txt) in .lab/community, for the side-by-side
 #                     scenario and the migration table's test only
 #   make unit         unit tests (pytest tests/unit)
-#   make mutants      break each container step in turn and show which unit test catches it
+#   make mutants      break the code one small edit at a time and show which unit test catches each edit
 #   make docs         the container option docs and the README's migration section, generated again
 #   make sanity       ansible-test sanity on a copy of the collection (tools/sanity.sh)
 #   make lint         ruff and vulture (unused code and imports), yamllint, ansible-lint

@@ -7,7 +7,8 @@
     python3 tools/mutants.py WORD...    only the mutants whose description contains one of the words
 
 Every mutant is one small edit of the source (a step made to do nothing, a check switched
-off, a filter dropped): container steps, compose reader and deploy, login, prune, the change
+off, a filter dropped): container steps, image references, compose reader and deploy, the stack
+translation and its prune, the swarm service manager, spec and option table, login, prune, the change
 lock, the bytecode cache and the engine role's daemon.json.  For each, the unit test files
 that exercise the edited file (TESTS) run until the first failure; a mutant that no test
 catches ("survived") fails this script.  The edits are made in a temporary copy of the
