@@ -166,8 +166,8 @@ def test_deep_interpolation_is_refused(depth):
 
 def test_interpolation_within_the_bound_still_works():
     value = "${A:-" * reader.MAX_INTERPOLATION_DEPTH + "deep" + "}" * reader.MAX_INTERPOLATION_DEPTH
-    project = translate.load_project(definition={"services": {"web": {"image": IMG, "hostname": value}}}, environ={},
-                                            name="p")
+    project = translate.load_project(definition={"services": {"web": {"image": IMG, "hostname": value}}},
+                                     environ={}, name="p")
     assert project.services["web"].options["hostname"] == "deep"
 
 
