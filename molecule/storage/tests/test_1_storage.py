@@ -178,11 +178,21 @@ def test_the_node_comes_back_and_heals(state):
     lab_nodes.start(down)
     wait_for(lambda: sh(down, "findmnt -n -o FSTYPE --mountpoint %s" % MOUNT, check=False).stdout.strip()
              == "fuse.glusterfs", timeout=120, what="%s mounted again" % down)
+
     def bricks_online():
         return len(re.findall(r"(?m)^Online\s*:\s*Y\s*$", sh(MANAGER, "gluster volume status %s detail" % VOLUME)))
 
-    wait_for(lambda: bricks_online() == 3, timeout=120, what="three bricks online")
-    sh(MANAGER, "gluster volume heal %s" % VOLUME)
+    def self_heal_daemons_online():
+        lines = [line.split() for line in sh(MANAGER, "gluster volume status %s" % VOLUME).splitlines()
+                 if line.startswith("Self-heal Daemon on ")]
+        return sum(1 for fields in lines if len(fields) >= 2 and fields[-2] == "Y")
+
+    wait_for(lambda: bricks_online() == 3 and self_heal_daemons_online() == 3, timeout=120,
+             what="three bricks and three self-heal daemons online")
+    # glusterd refuses a heal ("brick op 'Heal' failed") until the restarted node's self-heal daemon has reached
+    # every brick, a moment after they all show online: the heal is asked for again until glusterd takes it
+    wait_for(lambda: sh(MANAGER, "gluster volume heal %s" % VOLUME, check=False).returncode == 0, timeout=120,
+             interval=3, what="gluster volume heal %s accepted" % VOLUME)
     wait_for(lambda: heal_entries() == [0, 0, 0], timeout=180, interval=3,
              what="gluster volume heal %s info without entries" % VOLUME)
     # the file written while it was down is now in its own brick
