@@ -207,6 +207,11 @@ MUTANTS = [
     ("`stack` with `prune: false` removes a service that left the files", STACK_MODULE,
      '        if stale and self.params["prune"]:\n            for service in stale:\n',
      "        if stale:\n            for service in stale:\n"),
+    ("`stack` asks the registry for an image's digest once per service, not once per run", STACK_MODULE,
+     "        if image not in self.digests:\n", "        if True:\n"),
+    ("`stack` inspects each new service on its own instead of one list by name", STACK_MODULE,
+     '            current = deployed.get(params["name"]) or outside.get(params["name"])',
+     '            current = deployed.get(params["name"]) or self.services.current(params["name"])'),
 ]
 
 

@@ -362,6 +362,7 @@ class _RecordingSDK:
     def __init__(self):
         self.created = []
         self.removed = []
+        self.digests_asked = []
 
     def remove_service(self, service_id):
         self.removed.append(service_id)
@@ -370,6 +371,7 @@ class _RecordingSDK:
         pass
 
     def inspect_distribution(self, image):
+        self.digests_asked.append(image)
         return {"Descriptor": {"digest": "sha256:" + "d" * 64}}
 
     def create_service(self, task_template, name=None, labels=None, mode=None, update_config=None,
@@ -416,6 +418,7 @@ def test_stack_unchanged_rerun_reads_over_the_socket_with_one_service_list_and_n
     assert not first.get("failed"), first
     assert first["changed"] is True and sorted(s["Spec"]["Name"] for s in sdk.created) == ["demo_api", "demo_web"]
     assert len(built) == 1, "the SDK client is built for the changes"
+    assert sdk.digests_asked == ["app:1"], "two services of one image: its digest is asked for once"
     first_reads = [p.split("?")[0] for _v, p in server.seen]
     assert not any(p.startswith("/services/") for p in first_reads), "new services are looked for in one list"
 
